@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { Client, Events, GatewayIntentBits, Options, type Interaction } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options, type Interaction, type Message } from 'discord.js';
 import type { Config } from './config.ts';
 import { loadCommands } from './discord/loadCommands.ts';
 import { NO_MENTIONS } from './discord/messages.ts';
@@ -9,7 +9,12 @@ import { routeInteraction } from './discord/router.ts';
 import type { Logger } from './logger.ts';
 import { createPanelDispatcher, PanelClient } from './panel/PanelClient.ts';
 import { ServerDirectory } from './panel/ServerDirectory.ts';
+import { RelayEnded, type RelayEnvironment } from './relay/ConsoleRelay.ts';
+import { GlobalPacer } from './relay/RelayPacer.ts';
+import { RelayRegistry } from './relay/RelayRegistry.ts';
+import { handleThreadInput } from './relay/threadInput.ts';
 import { LinkStore } from './store/links.ts';
+import { RelayStore } from './store/relays.ts';
 import { sealKeyFromBase64 } from './store/seal.ts';
 import { openStorage } from './store/storage.ts';
 import type { Deps } from './types.ts';
@@ -22,15 +27,22 @@ export interface Bot {
 	stop(): Promise<void>;
 }
 
+export interface BotOptions {
+	/** Console socket tuning; the defaults follow Wings' timings, tests shorten them. */
+	readonly relaySocket?: RelayEnvironment['socket'];
+}
+
 /** Wires config → store → panel → Discord and logs in; resolves once the gateway is ready. */
-export async function startBot(config: Config, logger: Logger): Promise<Bot> {
+export async function startBot(config: Config, logger: Logger, options: BotOptions = {}): Promise<Bot> {
 	const commands = await loadCommands(COMMANDS_DIRECTORY);
 	const storage = openStorage(config.STORAGE_URL, logger);
 	const links = new LinkStore(storage.namespace('links'), {
 		current: sealKeyFromBase64(config.ENCRYPTION_KEY),
 		previous: config.ENCRYPTION_KEY_PREVIOUS ? sealKeyFromBase64(config.ENCRYPTION_KEY_PREVIOUS) : undefined,
 	});
+	const relayStore = new RelayStore(storage.namespace('relays'));
 	const dispatcher = createPanelDispatcher();
+	const panelFor = (apiKey: string) => new PanelClient({ baseUrl: config.PANEL_URL, apiKey, dispatcher });
 	const client = new Client({
 		intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
 		rest: { api: config.DISCORD_API_URL },
@@ -48,11 +60,26 @@ export async function startBot(config: Config, logger: Logger): Promise<Bot> {
 	client.on(Events.ShardReconnecting, () => logger.warn('gateway reconnecting'));
 	client.on(Events.ShardResume, () => logger.info('gateway resumed'));
 
+	const relays = new RelayRegistry(
+		{
+			rest: client.rest,
+			links,
+			panelFor,
+			panelUrl: config.PANEL_URL,
+			globalPacer: new GlobalPacer(),
+			logger: logger.child({ component: 'relay' }),
+			socket: options.relaySocket,
+		},
+		relayStore,
+	);
+
 	let stopping = false;
 	const stop = async (): Promise<void> => {
 		if (stopping) return;
 		stopping = true;
 		client.removeAllListeners(Events.InteractionCreate);
+		client.removeAllListeners(Events.MessageCreate);
+		await relays.shutdown();
 		await client.destroy();
 		await dispatcher.close();
 		await storage.close();
@@ -70,8 +97,9 @@ export async function startBot(config: Config, logger: Logger): Promise<Bot> {
 			logger,
 			client: readyClient,
 			links,
-			panelFor: (apiKey) => new PanelClient({ baseUrl: config.PANEL_URL, apiKey, dispatcher }),
+			panelFor,
 			servers: new ServerDirectory(),
+			relays,
 		};
 		const outcome = await registerCommands(
 			readyClient.rest,
@@ -86,6 +114,23 @@ export async function startBot(config: Config, logger: Logger): Promise<Bot> {
 				logger.error({ err, interactionId: interaction.id }, 'interaction handler crashed'),
 			);
 		});
+		client.on(Events.MessageCreate, (message: Message) => {
+			const relay = relays.get(message.channelId);
+			if (!relay || stopping) return;
+			handleThreadInput(message, relay, deps).catch((err: unknown) =>
+				logger.error({ err, messageId: message.id }, 'thread input crashed'),
+			);
+		});
+		client.on(Events.ThreadUpdate, (_old, thread) => {
+			if (thread.archived && relays.get(thread.id)) {
+				void relays.stop(thread.id, new RelayEnded('the thread was archived.', false));
+			}
+		});
+		client.on(Events.ThreadDelete, (thread) => {
+			if (relays.get(thread.id)) void relays.stop(thread.id, new RelayEnded('the thread was deleted.', false));
+		});
+		const resumed = await relays.restore();
+		if (resumed > 0) logger.info({ resumed }, 'console relays resumed');
 		return { deps, stop };
 	} catch (error) {
 		await stop();

@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { PanelClient } from './panel/PanelClient.ts';
 import type { ServerDirectory } from './panel/ServerDirectory.ts';
+import type { RelayRegistry } from './relay/RelayRegistry.ts';
 import type { LinkStore } from './store/links.ts';
 
 export type ComponentInteraction = ButtonInteraction<'cached'> | ModalSubmitInteraction<'cached'>;
@@ -31,6 +32,7 @@ export interface Deps {
 	readonly links: LinkStore;
 	readonly panelFor: (apiKey: string) => PanelClient;
 	readonly servers: ServerDirectory;
+	readonly relays: RelayRegistry;
 }
 
 export interface Context extends Deps {
