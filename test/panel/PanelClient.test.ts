@@ -6,7 +6,7 @@ import { PanelClient } from '../../src/panel/PanelClient.ts';
 
 const PANEL_URL = 'http://panel.test';
 const API_KEY = `c7sp_${'k'.repeat(43)}`;
-const fixture = (name: string): unknown =>
+const fixture = (name: string): object =>
 	JSON.parse(readFileSync(new URL(`../fixtures/calagopus/${name}`, import.meta.url), 'utf8'));
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
