@@ -135,7 +135,13 @@ describe('ConsoleOutput', () => {
 		const output = new ConsoleOutput({
 			transport,
 			globalPacer: new GlobalPacer(),
-			header: { isDue: () => due, write: async () => void writes.push(performance.now()) || void (due = false) },
+			header: {
+				isDue: () => due,
+				write: async () => {
+					writes.push(performance.now());
+					due = false;
+				},
+			},
 		});
 		output.wake();
 		await vi.advanceTimersByTimeAsync(50);
