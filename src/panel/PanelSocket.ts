@@ -26,6 +26,8 @@ export interface PanelSocketEvents {
 	stats: [usage: ResourceUsage];
 	/** Authenticated on a new connection; `resumed` is false only for the very first one. */
 	connected: [info: { resumed: boolean }];
+	/** Everything `send logs` replayed after the last `connected` has arrived. */
+	replayed: [];
 	disconnected: [info: { code: number; retryInMs: number }];
 	backupCompleted: [backupUuid: string, successful: boolean];
 	/** The key lost access (401/403/404): the socket has stopped for good. */
@@ -55,6 +57,7 @@ export class PanelSocket extends EventEmitter<PanelSocketEvents> {
 	#socket: WebSocket | undefined;
 	#url: string | undefined;
 	#attempt = 0;
+	#replayMarker = '';
 	#everConnected = false;
 	#authenticated = false;
 	#refreshing = false;
@@ -202,6 +205,9 @@ export class PanelSocket extends EventEmitter<PanelSocketEvents> {
 			case 'daemon message':
 				this.emit('console', args[0] ?? '', 'daemon');
 				break;
+			case 'pong':
+				if (args[0] === this.#replayMarker) this.emit('replayed');
+				break;
 			case 'backup completed':
 				this.#onBackupCompleted(args);
 				break;
@@ -222,7 +228,10 @@ export class PanelSocket extends EventEmitter<PanelSocketEvents> {
 		const resumed = this.#everConnected;
 		this.#everConnected = true;
 		this.emit('connected', { resumed });
+		// Wings handles a socket's messages in order, so the pong marks the end of the replay.
+		this.#replayMarker = `wingman-replay-${Date.now()}`;
 		this.#send({ event: 'send logs', args: [] });
+		this.#send({ event: 'ping', args: [this.#replayMarker] });
 		this.#send({ event: 'send stats', args: [] });
 	}
 

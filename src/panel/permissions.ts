@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PowerAction } from './schemas.ts';
 
 /** What each feature needs of a key (API.md §14); kill is covered by control.stop. */
 export const FEATURE_PERMISSIONS = {
@@ -33,4 +34,17 @@ export function readTokenClaims(token: string): { permissions: readonly string[]
 export function missingFeaturePermissions(granted: readonly string[]): FeaturePermission[] {
 	if (granted.includes('*')) return [];
 	return (Object.keys(FEATURE_PERMISSIONS) as FeaturePermission[]).filter((permission) => !granted.includes(permission));
+}
+
+/** The key scope each power action needs (API.md §3): kill has no scope of its own and uses `control.stop`. */
+export const POWER_PERMISSIONS = {
+	start: 'control.start',
+	stop: 'control.stop',
+	restart: 'control.restart',
+	kill: 'control.stop',
+} as const satisfies Record<PowerAction, FeaturePermission>;
+
+/** Whether token claims grant a server permission; `*` (owners and admins) grants every one. */
+export function claimsGrant(claims: { permissions: readonly string[] }, permission: string): boolean {
+	return claims.permissions.includes('*') || claims.permissions.includes(permission);
 }

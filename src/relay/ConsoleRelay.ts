@@ -14,8 +14,8 @@ import { ReplayFilter } from './ReplayFilter.ts';
 import { threadTransport, type ThreadTransport } from './threadTransport.ts';
 
 const STATS_REFRESH_MS = 30_000;
-// The replay that follows a reconnect arrives in one burst; this much quiet means it is over.
-const REPLAY_QUIET_MS = 1_000;
+// If Wings never answers the ping that marks the end of a replay, stop waiting after this long.
+const REPLAY_TIMEOUT_MS = 3_000;
 const TAIL_PERSISTED = 40;
 
 // Discord answers these when the thread is gone or closed to us: the relay cannot continue.
@@ -137,7 +137,9 @@ export class ConsoleRelay {
 
 	#wire(): void {
 		this.#socket.on('connected', ({ resumed }) => {
-			if (resumed || this.record.tail.length > 0) this.#beginReplay();
+			// Live lines can arrive between `auth success` and the replay of `send logs`, so every
+			// replay, the first one too, is matched against what was already relayed.
+			this.#beginReplay();
 			if (resumed) this.#output.push('\u001b[33m[Wingman] Console reconnected.\u001b[0m');
 			this.#wasConnected = true;
 		});
@@ -146,12 +148,12 @@ export class ConsoleRelay {
 			this.#wasConnected = false;
 			this.#output.push(`\u001b[33m[Wingman] Console connection lost; reconnecting in ${Math.ceil(retryInMs / 1_000)} s…\u001b[0m`);
 		});
+		this.#socket.on('replayed', () => this.#endReplay());
 		this.#socket.on('console', (line, source) => {
 			if (source !== 'console') {
 				this.#output.push(line);
 				return;
 			}
-			if (this.#replayTimer) this.#replayTimer.refresh();
 			for (const accepted of this.#filter.accept(line)) this.#output.push(accepted);
 		});
 		this.#socket.on('status', (state) => {
@@ -168,10 +170,13 @@ export class ConsoleRelay {
 	#beginReplay(): void {
 		this.#filter.beginReplay();
 		clearTimeout(this.#replayTimer);
-		this.#replayTimer = setTimeout(() => {
-			this.#replayTimer = undefined;
-			for (const line of this.#filter.endReplay()) this.#output.push(line);
-		}, REPLAY_QUIET_MS);
+		this.#replayTimer = setTimeout(() => this.#endReplay(), REPLAY_TIMEOUT_MS);
+	}
+
+	#endReplay(): void {
+		clearTimeout(this.#replayTimer);
+		this.#replayTimer = undefined;
+		for (const line of this.#filter.endReplay()) this.#output.push(line);
 	}
 
 	async #credentials(signal: AbortSignal) {

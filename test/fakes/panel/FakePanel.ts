@@ -200,6 +200,11 @@ export class FakePanel {
 	}
 
 	/** Terminates the TCP connections without a close frame (clients see 1006). */
+	/** Console output stops reaching the sockets open now while stats keep flowing (the silent freeze). */
+	public freezeConsole(server: FakeServer): void {
+		this.#wings.freezeConsole(server);
+	}
+
 	public dropSockets(server?: FakeServer): void {
 		this.#wings.dropSockets(server);
 	}

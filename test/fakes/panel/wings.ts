@@ -28,6 +28,8 @@ interface Session {
 	claims: WebsocketClaims | null;
 	readonly checkTimer: NodeJS.Timeout;
 	authTimer: NodeJS.Timeout | null;
+	/** The "silent freeze": console output stops reaching this socket while everything else flows. */
+	frozen?: boolean;
 }
 
 interface Frame {
@@ -90,6 +92,11 @@ export class WingsNode {
 
 	public dropSockets(server?: FakeServer): void {
 		for (const session of this.#sessionsOf(server)) session.ws.terminate();
+	}
+
+	/** Freezes the console stream of the sockets open now; sockets opened later are healthy. */
+	public freezeConsole(server: FakeServer): void {
+		for (const session of this.#sessionsOf(server)) session.frozen = true;
 	}
 
 	public closeSockets(server: FakeServer, code: number, reason: string): void {
@@ -321,6 +328,7 @@ export class WingsNode {
 				this.#send(session, 'jwt error', ['invalid token: token is expired']);
 				continue;
 			}
+			if (session.frozen && event === 'console output') continue;
 			if (isDeliverable(record.permissions, gate)) this.#send(session, event, args);
 		}
 	}
