@@ -41,7 +41,18 @@ try {
 	process.on('SIGINT', shutdown);
 	process.on('SIGTERM', shutdown);
 } catch (err) {
-	logger.fatal({ err }, 'start-up failed');
+	logger.fatal({ err, hint: startupHint(err) }, 'start-up failed');
 	logger.flush();
 	process.exit(1);
+}
+
+/** The usual first-run mistakes, said plainly next to the error. */
+function startupHint(error: unknown): string | undefined {
+	const text = error instanceof Error ? `${error.name} ${error.message} ${String((error as { code?: unknown }).code)}` : '';
+	if (/TokenInvalid|401|4004/.test(text)) return 'Discord rejected DISCORD_TOKEN: copy the bot token again (Developer Portal → Bot → Reset Token).';
+	if (/4014|[Dd]isallowed intent/.test(text)) {
+		return 'Enable the Message Content intent for the bot (Developer Portal → Bot → Privileged Gateway Intents); the console relay reads thread messages.';
+	}
+	if (/SQLITE|EACCES|ENOENT/.test(text)) return 'The store could not be opened: check STORAGE_URL and that the directory is writable.';
+	return undefined;
 }

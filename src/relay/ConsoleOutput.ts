@@ -113,6 +113,11 @@ export class ConsoleOutput {
 		this.#current = undefined;
 	}
 
+	/** Feeds the rate-limit headers of one of this relay's requests back into its pacing. */
+	public observeRateLimit(lane: Lane, remaining: number, resetAfterMs: number): void {
+		this.#pacer.observe(lane, remaining, resetAfterMs);
+	}
+
 	/** Call when the header became due, so it is written at the next free edit slot. */
 	public wake(): void {
 		this.#schedule();

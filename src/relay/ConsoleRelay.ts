@@ -9,7 +9,7 @@ import type { LinkStore } from '../store/links.ts';
 import type { RelayRecord } from '../store/relays.ts';
 import { ConsoleOutput, type OutputCounters } from './ConsoleOutput.ts';
 import { renderHeader } from './relayHeader.ts';
-import type { GlobalPacer } from './RelayPacer.ts';
+import type { GlobalPacer, Lane } from './RelayPacer.ts';
 import { ReplayFilter } from './ReplayFilter.ts';
 import { threadTransport, type ThreadTransport } from './threadTransport.ts';
 
@@ -98,6 +98,10 @@ export class ConsoleRelay {
 	public start(): void {
 		this.#logger.info('relay started');
 		this.#socket.start();
+	}
+
+	public observeRateLimit(lane: Lane, remaining: number, resetAfterMs: number): void {
+		this.#output.observeRateLimit(lane, remaining, resetAfterMs);
 	}
 
 	/** Someone wrote in the thread: later output goes below their message, not into an older one. */

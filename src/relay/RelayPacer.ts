@@ -32,6 +32,11 @@ export class ChannelPacer {
 	public spend(lane: Lane): void {
 		this.#next[lane] = Math.max(this.#next[lane], this.#clock.now()) + this.#intervalMs;
 	}
+
+	/** Discord's own headers win over the spacing: an exhausted bucket waits for its reset. */
+	public observe(lane: Lane, remaining: number, resetAfterMs: number): void {
+		if (remaining <= 0) this.#next[lane] = Math.max(this.#next[lane], this.#clock.now() + resetAfterMs);
+	}
 }
 
 /**

@@ -1,9 +1,10 @@
-import { DiscordAPIError, RESTJSONErrorCodes, Routes, type APIChannel } from 'discord.js';
+import { DiscordAPIError, RESTEvents, RESTJSONErrorCodes, Routes, type APIChannel, type APIRequest, type ResponseLike } from 'discord.js';
 import type { RelayRecord, RelayStore } from '../store/relays.ts';
 import { ConsoleRelay, RelayEnded, type RelayEnvironment } from './ConsoleRelay.ts';
 
 const TAIL_SAVE_INTERVAL_MS = 30_000;
 const SHUTDOWN_DRAIN_MS = 2_000;
+const THREAD_MESSAGE_PATH = /^\/channels\/(\d+)\/messages(\/\d+)?$/;
 
 /** The only place that knows which relays run: start, find, stop, restore after a restart. */
 export class RelayRegistry {
@@ -11,10 +12,12 @@ export class RelayRegistry {
 	readonly #store: RelayStore;
 	readonly #relays = new Map<string, ConsoleRelay>();
 	#saveTimer: NodeJS.Timeout | undefined;
+	readonly #onResponse = (request: APIRequest, response: ResponseLike): void => this.#observe(request, response);
 
 	public constructor(env: RelayEnvironment, store: RelayStore) {
 		this.#env = env;
 		this.#store = store;
+		env.rest.on(RESTEvents.Response, this.#onResponse);
 	}
 
 	public get size(): number {
@@ -70,6 +73,7 @@ export class RelayRegistry {
 	/** Planned shutdown: flush briefly, remember where each relay was, keep the records for the next start. */
 	public async shutdown(): Promise<void> {
 		clearInterval(this.#saveTimer);
+		this.#env.rest.off(RESTEvents.Response, this.#onResponse);
 		const relays = [...this.#relays.values()];
 		this.#relays.clear();
 		await Promise.allSettled(relays.map((relay) => relay.drain(SHUTDOWN_DRAIN_MS)));
@@ -92,6 +96,20 @@ export class RelayRegistry {
 		this.#relays.set(record.threadId, relay);
 		relay.start();
 		return relay;
+	}
+
+	/** Routes the rate-limit headers of a relay's own requests back to that relay's pacing. */
+	#observe(request: APIRequest, response: ResponseLike): void {
+		const match = THREAD_MESSAGE_PATH.exec(String(request.path));
+		const relay = match?.[1] ? this.#relays.get(match[1]) : undefined;
+		const remainingHeader = response.headers.get('x-ratelimit-remaining');
+		const resetAfterHeader = response.headers.get('x-ratelimit-reset-after');
+		if (!relay || remainingHeader === null || resetAfterHeader === null) return;
+		const remaining = Number(remainingHeader);
+		const resetAfter = Number(resetAfterHeader);
+		if (!Number.isFinite(remaining) || !Number.isFinite(resetAfter)) return;
+		const lane = request.method === 'POST' && !match?.[2] ? 'create' : request.method === 'PATCH' && match?.[2] ? 'edit' : undefined;
+		if (lane) relay.observeRateLimit(lane, remaining, resetAfter * 1_000);
 	}
 
 	async #threadIsOpen(threadId: string): Promise<boolean> {

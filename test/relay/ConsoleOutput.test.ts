@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { ConsoleOutput, MAX_PENDING_CHARS, type OutgoingFile, type RelayTransport } from '../../src/relay/ConsoleOutput.ts';
-import { CHANNEL_OP_INTERVAL_MS, GlobalPacer } from '../../src/relay/RelayPacer.ts';
+import { CHANNEL_OP_INTERVAL_MS, ChannelPacer, GlobalPacer } from '../../src/relay/RelayPacer.ts';
 import { MESSAGE_LIMIT } from '../../src/relay/sanitize.ts';
 
 interface Sent {
@@ -147,5 +147,21 @@ describe('ConsoleOutput', () => {
 		await vi.advanceTimersByTimeAsync(50);
 		expect(writes).toHaveLength(1);
 		expect(sent).toHaveLength(0);
+	});
+});
+
+describe('ChannelPacer', () => {
+	test('spaces each lane and waits for the reset of a bucket Discord reports exhausted', () => {
+		let now = 1_000;
+		const pacer = new ChannelPacer({ now: () => now });
+		pacer.spend('create');
+		expect(pacer.readyAt('create')).toBe(1_000 + CHANNEL_OP_INTERVAL_MS);
+		expect(pacer.isReady('edit')).toBe(true);
+		pacer.observe('edit', 3, 4_000);
+		expect(pacer.isReady('edit')).toBe(true);
+		pacer.observe('edit', 0, 4_000);
+		expect(pacer.readyAt('edit')).toBe(5_000);
+		now = 5_000;
+		expect(pacer.isReady('edit')).toBe(true);
 	});
 });
