@@ -56,6 +56,26 @@ describe('/console relay', () => {
 		expect(rig.discord.rateLimitHits).toBe(0);
 	});
 
+	test('private:true makes a private thread with the starter in it', async () => {
+		rig = await Rig.start({ bot: { relaySocket: FAST_SOCKET } });
+		const owner = await rig.linkUser();
+		const threadId = await startRelay(rig, owner, rig.addServer(owner.panelUser), true);
+		expect(rig.discord.thread(threadId)).toMatchObject({ type: 12 });
+		expect(rig.discord.thread(threadId)?.members).toContain(owner.discordId);
+	});
+
+	test('an unlinked user cannot start a relay and is offered the link button', async () => {
+		rig = await Rig.start({ bot: { relaySocket: FAST_SOCKET } });
+		const owner = await rig.linkUser();
+		const server = rig.addServer(owner.panelUser);
+		const stranger = rig.newDiscordUserId();
+		const answer = await rig.answer(rig.command(stranger, 'console', [subcommand('start', [stringOption('server', server.uuid)])]));
+		expect(answer.content).toMatch(/not linked/);
+		expect(JSON.stringify(answer.components)).toContain('link:open');
+		expect(rig.panel.requests).toHaveLength(0);
+		expect(rig.discord.requests.some((request) => request.path.endsWith('/threads'))).toBe(false);
+	});
+
 	test('starting again in the same channel points to the existing thread', async () => {
 		rig = await Rig.start({ bot: { relaySocket: FAST_SOCKET } });
 		const owner = await rig.linkUser();

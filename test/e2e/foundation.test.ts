@@ -1,6 +1,12 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { FakeDiscord } from '../fakes/discord/FakeDiscord.ts';
+import { FakePanel } from '../fakes/panel/FakePanel.ts';
 import { Rig } from './rig.ts';
 
 let rig: Rig | undefined;
@@ -53,7 +59,64 @@ describe('foundation', () => {
 	});
 });
 
+describe('the error boundary', () => {
+	test('an unknown control answers that it expired; an unexpected failure gives a reference and is logged', async () => {
+		rig = await Rig.start();
+		const user = await rig.linkUser();
+		const server = rig.addServer(user.panelUser);
+
+		const stale = rig.discord.button({ userId: user.discordId, customId: 'gone:away:1' });
+		expect((await rig.answer(stale)).content).toMatch(/This control has expired/);
+		const malformed = rig.discord.button({ userId: user.discordId, customId: 'console:stop:<@1>' });
+		expect((await rig.answer(malformed)).content).toMatch(/This control has expired/);
+
+		rig.panel.failNext({ method: 'GET', path: `/api/client/servers/${server.uuid}` }, { status: 200, body: { object: 'server' } });
+		const broken = rig.command(user.discordId, 'console', [
+			{ type: 1, name: 'start', options: [{ type: 3, name: 'server', value: server.uuid }] },
+		]);
+		const answer = await rig.answer(broken);
+		expect(answer.content).toMatch(new RegExp(`could not read\\. Reference: \`${broken.id}\``));
+		expect(answer.flags & 64).toBe(64);
+		expect(rig.allLogs()).toMatch(/"level":50.*"interactionId":"\d+".*"msg":"interaction failed"/);
+		expect(answer.content).not.toMatch(/Error|at .*\.ts/);
+	});
+});
+
 describe('npm start', () => {
+	test('with valid configuration logs in, registers commands, answers, and exits 0 on SIGTERM', async () => {
+		const discord = await FakeDiscord.start();
+		const panel = await FakePanel.start();
+		try {
+			const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+				env: {
+					PATH: process.env.PATH ?? '',
+					DISCORD_TOKEN: discord.token,
+					DISCORD_API_URL: discord.apiUrl,
+					PANEL_URL: panel.url,
+					ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+					STORAGE_URL: `sqlite://${join(mkdtempSync(join(tmpdir(), 'wingman-start-')), 'store.sqlite')}`,
+				},
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
+			let output = '';
+			child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+			child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+			const exited = once(child, 'exit');
+
+			await discord.waitForRequest((request) => request.method === 'PUT' && request.path.endsWith('/commands'), 20_000);
+			expect((discord.globalCommands as unknown[]).length).toBeGreaterThan(0);
+			const interaction = discord.chatInput({ userId: '300000000000000001', commandName: 'unlink' });
+			await discord.waitForRequest((request) => request.path.includes(interaction.token) && request.method === 'PATCH');
+
+			child.kill('SIGTERM');
+			const [code] = (await exited) as [number];
+			expect(code).toBe(0);
+			expect(output).toContain('"msg":"stopped"');
+		} finally {
+			await Promise.allSettled([discord.stop(), panel.stop()]);
+		}
+	});
+
 	test('with no configuration prints the setup message and exits non-zero without a stack trace', async () => {
 		const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
 			env: { PATH: process.env.PATH ?? '' },
