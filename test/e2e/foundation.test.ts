@@ -36,6 +36,16 @@ describe('foundation', () => {
 		expect(discord.commandWrites).toBe(1);
 	});
 
+	test('after the gateway drops, the bot resumes and still answers', async () => {
+		rig = await Rig.start();
+		const user = await rig.linkUser();
+		rig.discord.dropConnections(4_000);
+		const interaction = rig.command(user.discordId, 'unlink');
+		expect((await rig.answer(interaction)).content).toMatch(/deleted from Wingman/);
+		expect(rig.discord.resumeCount).toBe(1);
+		expect(rig.discord.identifyCount).toBe(1);
+	});
+
 	test('/link validates the key with the panel, stores it sealed, and the key never reaches the log', async () => {
 		rig = await Rig.start();
 		const user = rig.panel.addUser({ username: 'steve' });
