@@ -100,10 +100,10 @@ export class ConsoleOutput {
 	/** Queues one raw console line (ANSI and all); it is sanitised here. */
 	public push(raw: string): void {
 		if (this.#closed) return;
+		// A line of nothing but control codes sanitises to no line at all, and is not shown.
 		const lines = sanitizeLine(raw);
-		// An empty console line still takes a row, as it does in the panel's console.
-		for (const text of lines.length > 0 ? lines : [' ']) this.#enqueue({ text });
-		this.counters.linesIn += Math.max(1, lines.length);
+		for (const text of lines) this.#enqueue({ text });
+		this.counters.linesIn += lines.length;
 		this.#enforceBound();
 		this.#schedule();
 	}
