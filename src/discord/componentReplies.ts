@@ -23,7 +23,11 @@ export async function updateThen(
 	}
 }
 
-export async function followUpWithError(interaction: ButtonInteraction<'cached'>, error: unknown, logger: Logger): Promise<void> {
+export async function followUpWithError(
+	interaction: ButtonInteraction<'cached'>,
+	error: unknown,
+	logger: Logger,
+): Promise<void> {
 	const isExpected =
 		error instanceof PanelApiError ? error.failure === 'http' && error.status < 500 : error instanceof UserError;
 	if (isExpected) logger.info({ reason: error instanceof Error ? error.name : 'unknown' }, 'interaction refused');

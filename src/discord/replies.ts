@@ -14,11 +14,12 @@ export async function replyWithError(interaction: RepliableInteraction, error: u
 	try {
 		if (interaction.deferred && !interaction.replied && interaction.ephemeral) {
 			await interaction.editReply({ content, components, embeds: [], allowedMentions: NO_MENTIONS });
-		} else if (interaction.deferred && !interaction.replied) {
+		} else if (interaction.deferred && !interaction.replied && interaction.isChatInputCommand()) {
 			// A public "thinking…" must not turn into a public error about one person's key.
 			await interaction.deleteReply().catch(() => undefined);
 			await interaction.followUp({ content, components, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
 		} else if (interaction.replied || interaction.deferred) {
+			// After deferUpdate the clicked message stays as it was; the error goes to the clicker alone.
 			await interaction.followUp({ content, components, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
 		} else {
 			await interaction.reply({ content, components, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });

@@ -1,6 +1,8 @@
 import {
+	ApplicationCommandOptionType,
 	ButtonStyle,
 	ComponentType,
+	MessageFlags,
 	type APIActionRowComponent,
 	type APIButtonComponent,
 	type APIEmbed,
@@ -11,12 +13,21 @@ import type { PanelClient } from '../panel/PanelClient.ts';
 import type { PanelServer, ResourceUsage } from '../panel/schemas.ts';
 import { isServerId, parseServerId } from '../panel/serverId.ts';
 import { sanitizeInline } from '../relay/sanitize.ts';
-import type { ComponentHandler } from '../types.ts';
+import type { Command, ComponentHandler } from '../types.ts';
 import { updateThen } from './componentReplies.ts';
 import { encodeCustomId } from './customId.ts';
 import { linkedPanel } from './linkedPanel.ts';
 import { NO_MENTIONS } from './messages.ts';
-import { formatBytes, lifecycleNote, powerButtonRow, resourceFields, resourceLine, STATE_COLOURS, stateLabel } from './serverView.ts';
+import { autocompleteServers, resolveServer, SERVER_OPTION } from './serverOption.ts';
+import {
+	formatBytes,
+	lifecycleNote,
+	powerButtonRow,
+	resourceFields,
+	resourceLine,
+	STATE_COLOURS,
+	stateLabel,
+} from './serverView.ts';
 import { UserError } from './UserError.ts';
 
 /** The two live server messages: /server (details) and /resources. Each owns its refresh button. */
@@ -38,15 +49,15 @@ const NEUTRAL_COLOUR = 0x95a5a6;
 const LOCKED_COLOUR = 0x7f8c8d;
 
 /**
- * The server and its live usage, read in parallel. The details card is still useful while the panel's
- * lock gate (409) or a silent node (404) withholds usage; the resources card is not, so it fails.
+ * The server and its live usage, read in parallel. A silent node (404 on usage alone) still gives a card.
+ * So does the lock gate (409) for the details card; the resources card says why instead.
  */
 export async function loadCard(panel: PanelClient, serverId: string, kind: CardKind): Promise<CardData> {
 	const [server, usage] = await Promise.all([
 		panel.getServer(serverId),
 		panel.getResources(serverId).catch((error: unknown) => {
-			const isWithheld = error instanceof PanelApiError && (error.status === 409 || error.status === 404);
-			if (kind === 'server' && isWithheld) return undefined;
+			if (!(error instanceof PanelApiError)) throw error;
+			if (error.status === 404 || (kind === 'server' && error.status === 409)) return undefined;
 			throw error;
 		}),
 	]);
@@ -72,9 +83,12 @@ export function cardKindOf(message: Pick<Message, 'components'>): CardKind | und
 }
 
 export function customIdsOf(message: Pick<Message, 'components'>): string[] {
-	return message.components.flatMap((row) =>
-		'components' in row ? row.components.flatMap((component) => ('customId' in component && component.customId ? [component.customId] : [])) : [],
-	);
+	return message.components.flatMap((row) => {
+		if (!('components' in row)) return [];
+		return row.components.flatMap((component) =>
+			'customId' in component && component.customId ? [component.customId] : [],
+		);
+	});
 }
 
 /** `<kind>:refresh:<uuid>`: re-reads with the clicker's own key and redraws the clicked card. */
@@ -99,7 +113,8 @@ export function refreshCardHandler(kind: CardKind): ComponentHandler {
 
 function serverEmbed(server: PanelServer, usage: ResourceUsage | undefined): APIEmbed {
 	const note = lifecycleNote(server);
-	const address = server.allocation ? `${server.allocation.ip_alias ?? server.allocation.ip}:${server.allocation.port}` : undefined;
+	const { allocation } = server;
+	const address = allocation ? `${allocation.ip_alias ?? allocation.ip}:${allocation.port}` : undefined;
 	const { limits } = server;
 	return {
 		title: `🖥️ ${sanitizeInline(server.name, 200)}`,
@@ -121,7 +136,10 @@ function serverEmbed(server: PanelServer, usage: ResourceUsage | undefined): API
 					`${server.feature_limits.backups} backup${server.feature_limits.backups === 1 ? '' : 's'}`,
 				].join(' · '),
 			},
-			{ name: 'Usage', value: usage ? resourceLine(usage) : `Not available${note ? ` (${note.toLowerCase()})` : ': the node is not reporting it'}` },
+			{
+				name: 'Usage',
+				value: usage ? resourceLine(usage) : `Not available${note ? ` (${note.toLowerCase()})` : ': the node is not reporting it'}`,
+			},
 		],
 		footer: { text: `Server ${server.uuid}` },
 	};
@@ -133,7 +151,9 @@ function resourcesEmbed(server: PanelServer, usage: ResourceUsage | undefined): 
 		color: colourFor(server, usage),
 		description: usage ? undefined : 'The node is not reporting usage for this server right now.',
 		fields: usage ? resourceFields(usage, server) : [{ name: 'State', value: stateText(server, usage), inline: true }],
-		footer: { text: `${server.uuid_short} · ${sanitizeInline(server.node_name, 60)} · the panel refreshes usage every 15 s` },
+		footer: {
+			text: `${server.uuid_short} · ${sanitizeInline(server.node_name, 60)} · the panel refreshes usage every 15 s`,
+		},
 	};
 }
 
@@ -155,5 +175,35 @@ function refreshButton(kind: CardKind, serverUuid: string): APIButtonComponent {
 		label: 'Refresh',
 		emoji: { name: '🔄' },
 		custom_id: encodeCustomId(kind, 'refresh', serverUuid),
+	};
+}
+
+/** /server and /resources are the same command over a different card. */
+export function cardCommand(kind: CardKind, description: string): Command {
+	return {
+		data: {
+			name: kind,
+			description,
+			contexts: [0],
+			options: [
+				SERVER_OPTION,
+				{
+					type: ApplicationCommandOptionType.Boolean,
+					name: 'public',
+					description: 'Post it in this channel (default: only you see it)',
+				},
+			],
+		},
+		async execute(interaction, context) {
+			const { panel } = await linkedPanel(interaction, context);
+			const isPublic = interaction.options.getBoolean('public') ?? false;
+			await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
+
+			const serverId = await resolveServer(interaction.options.getString('server', true), interaction.user.id, panel, context);
+			const card = await loadCard(panel, serverId, kind);
+			await interaction.editReply({ ...renderCard(kind, card), allowedMentions: NO_MENTIONS });
+		},
+		autocomplete: autocompleteServers,
+		components: { refresh: refreshCardHandler(kind) },
 	};
 }

@@ -116,6 +116,26 @@ export class Rig {
 		return found;
 	}
 
+	/** Clicks a button the bot put on `message`; throws if the message carries no such button. */
+	public click(userId: string, message: FakeMessage, customId: string): FakeInteraction {
+		if (!customIdsOf(message).includes(customId)) {
+			throw new Error(`message ${message.id} has no button ${customId}; it has ${customIdsOf(message).join(', ') || 'none'}`);
+		}
+		return this.discord.button({ userId, customId, messageId: message.id });
+	}
+
+	/** The stored message once `predicate` holds for it (re-checked on every request the fake receives). */
+	public async messageWhen(messageId: string, predicate: (message: FakeMessage) => boolean): Promise<FakeMessage> {
+		let found: FakeMessage | undefined;
+		await this.discord.waitForRequest(() => {
+			const message = this.discord.findMessage(messageId);
+			found = message && predicate(message) ? message : undefined;
+			return found !== undefined;
+		});
+		if (!found) throw new Error(`message ${messageId} never matched`);
+		return found;
+	}
+
 	public requestsTo(method: string, pathPattern: RegExp): RecordedRequest[] {
 		return this.discord.requests.filter((request) => request.method === method && pathPattern.test(request.path));
 	}
@@ -131,6 +151,18 @@ export const subcommand = (
 	name: string,
 	options: APIApplicationCommandInteractionDataOption[] = [],
 ): APIApplicationCommandInteractionDataOption => ({ type: 1, name, options }) as APIApplicationCommandInteractionDataOption;
+
+/** Every button custom id on a message, row by row. */
+export function customIdsOf(message: FakeMessage): string[] {
+	return (message.components as { components?: { custom_id?: string }[] }[]).flatMap((row) =>
+		(row.components ?? []).flatMap((component) => (component.custom_id ? [component.custom_id] : [])),
+	);
+}
+
+/** Content and embeds as one string, for matching what a person would read. */
+export function messageText(message: FakeMessage): string {
+	return [message.content, JSON.stringify(message.embeds)].join('\n');
+}
 
 function hasSubstance(message: FakeMessage): boolean {
 	return message.content.length > 0 || message.embeds.length > 0;

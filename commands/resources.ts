@@ -1,0 +1,3 @@
+import { cardCommand } from '../src/discord/serverCards.ts';
+
+export default cardCommand('resources', 'A server’s CPU, memory, disk, network and uptime, with power buttons');
