@@ -128,6 +128,24 @@ describe('/console relay', () => {
 		expect(rig.panel.commands.map((command) => command.command)).toEqual(['say hello from helper', 'list']);
 	});
 
+	test('a power button on the relay header acts with the clicker’s key and the header follows the state', async () => {
+		rig = await Rig.start({ bot: { relaySocket: FAST_SOCKET } });
+		const owner = await rig.linkUser();
+		const server = rig.addServer(owner.panelUser, { state: 'offline' });
+		const helper = await rig.linkUser(undefined, rig.panel.addUser({ username: 'helper' }));
+		rig.panel.addSubuser(server, helper.panelUser, ['control.start', 'control.read-console']);
+		const threadId = await startRelay(rig, owner, server);
+		const header = rig.discord.channelMessages(threadId)[0];
+		if (!header) throw new Error('no header');
+
+		const click = rig.click(helper.discordId, header, `power:start:${server.uuid}`);
+		await rig.panel.waitFor(() => rig?.panel.powerActions.length === 1);
+		await rig.discord.waitForRequest(() => rig?.discord.followUps(click.token).some((message) => message.flags & 64) ?? false);
+		expect(rig.panel.powerActions.map((action) => [action.action, action.userUuid])).toEqual([['start', helper.panelUser.uuid]]);
+		await rig.messageWhen(header.id, (message) => JSON.stringify(message.embeds).includes('Running'));
+		expect(rig.discord.channelMessages(threadId)[0]?.components).toEqual(header.components);
+	});
+
 	test('a key without control.console is refused with the permission named', async () => {
 		rig = await Rig.start({ bot: { relaySocket: FAST_SOCKET } });
 		const owner = await rig.linkUser();
