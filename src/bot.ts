@@ -35,7 +35,7 @@ export interface BotOptions {
 /** Wires config → store → panel → Discord and logs in; resolves once the gateway is ready. */
 export async function startBot(config: Config, logger: Logger, options: BotOptions = {}): Promise<Bot> {
 	const commands = await loadCommands(COMMANDS_DIRECTORY);
-	const storage = openStorage(config.STORAGE_URL, logger);
+	const storage = await openStorage(config.STORAGE_URL, logger);
 	const links = new LinkStore(storage.namespace('links'), {
 		current: sealKeyFromBase64(config.ENCRYPTION_KEY),
 		previous: config.ENCRYPTION_KEY_PREVIOUS ? sealKeyFromBase64(config.ENCRYPTION_KEY_PREVIOUS) : undefined,
@@ -57,7 +57,11 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
 		}),
 	});
 	client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
-	client.on(Events.ShardReconnecting, () => logger.warn('gateway reconnecting'));
+	let stopping = false;
+	// discord.js also reports its own close during destroy() as a reconnect; only real ones are news.
+	client.on(Events.ShardReconnecting, () => {
+		if (!stopping) logger.warn('gateway reconnecting');
+	});
 	client.on(Events.ShardResume, () => logger.info('gateway resumed'));
 
 	const relays = new RelayRegistry(
@@ -73,7 +77,6 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
 		relayStore,
 	);
 
-	let stopping = false;
 	const stop = async (): Promise<void> => {
 		if (stopping) return;
 		stopping = true;

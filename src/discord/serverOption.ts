@@ -6,8 +6,9 @@ import { sanitizeInline } from '../relay/sanitize.ts';
 import type { Context } from '../types.ts';
 import { UserError } from './UserError.ts';
 
-// Discord gives autocomplete 3 s; what the panel has not answered by then is shown on the next keystroke.
-const AUTOCOMPLETE_BUDGET_MS = 2_000;
+// Discord gives autocomplete 3 s; what the panel has not answered by then is shown on the next
+// keystroke. The margin covers the network between the bot and Discord.
+const AUTOCOMPLETE_BUDGET_MS = 1_500;
 const MAX_CHOICES = 25;
 
 export const SERVER_OPTION = {

@@ -29,9 +29,13 @@ const SERVER_PAGE_SIZE = 100;
 // Bounds one listing to 10 requests: more servers than this is an admin key, not a person's list.
 const MAX_SERVER_PAGES = 10;
 
-/** One pooled keep-alive connection set to the panel, shared by every user's client. */
+/**
+ * One pooled keep-alive connection set to the panel, shared by every user's client. The pool is wide
+ * because a slow panel holds each connection for the whole answer: 64 connections at 2 s an answer
+ * would cap the bot at 32 requests/s.
+ */
 export function createPanelDispatcher(): Dispatcher {
-	return new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining: 1 });
+	return new Agent({ keepAliveTimeout: 30_000, connections: 512, pipelining: 1 });
 }
 
 export interface PanelClientOptions {

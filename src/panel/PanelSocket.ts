@@ -170,6 +170,15 @@ export class PanelSocket extends EventEmitter<PanelSocketEvents> {
 	}
 
 	#handle(text: string): void {
+		// Console lines are nearly every frame under load (up to 20,000/s): read them without a schema pass.
+		if (text.startsWith(CONSOLE_FRAME_PREFIX)) {
+			const line = consoleLineOf(text);
+			if (line !== undefined) {
+				this.#lastConsoleAt = performance.now();
+				this.emit('console', line, 'console');
+				return;
+			}
+		}
 		let parsed: z.infer<typeof frame>;
 		try {
 			parsed = frame.parse(JSON.parse(text));
@@ -322,6 +331,19 @@ export class PanelSocket extends EventEmitter<PanelSocketEvents> {
 		this.#options.logger.warn({ status: error.status }, 'console access lost');
 		this.stop();
 		this.emit('fatal', error);
+	}
+}
+
+const CONSOLE_FRAME_PREFIX = '{"event":"console output"';
+
+function consoleLineOf(text: string): string | undefined {
+	try {
+		const parsed: unknown = JSON.parse(text);
+		const args = (parsed as { args?: unknown }).args;
+		const line: unknown = Array.isArray(args) ? args[0] : undefined;
+		return typeof line === 'string' ? line : undefined;
+	} catch {
+		return undefined;
 	}
 }
 

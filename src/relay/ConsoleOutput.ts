@@ -1,4 +1,4 @@
-import { blockLength, MESSAGE_LIMIT, renderBlock, sanitizeLine, toPlainText } from './sanitize.ts';
+import { blockLength, FENCE_CLOSE, FENCE_OPEN, MESSAGE_LIMIT, renderBlock, sanitizeLine, toPlainText } from './sanitize.ts';
 import { ChannelPacer, type Clock, type GlobalPacer, type Lane } from './RelayPacer.ts';
 
 // Lines wait this long for company before a request goes out: a burst becomes one edit, not many.
@@ -7,6 +7,11 @@ const COALESCE_MS = 40;
 export const MAX_PENDING_CHARS = 4_000_000;
 // Output beyond one more message's worth goes into an attachment instead of waiting for its turn.
 const ATTACH_AFTER_CHARS = MESSAGE_LIMIT;
+// A full message is topped up with the start of the next line when at least this much room is left.
+const MIN_SPLIT_ROOM = 32;
+// Ends a line cut at a message boundary, and starts its remainder.
+export const CONTINUATION = '…';
+const MAX_LINE_LENGTH = MESSAGE_LIMIT - FENCE_OPEN.length - FENCE_CLOSE.length;
 
 export interface OutgoingFile {
 	readonly name: string;
@@ -39,6 +44,8 @@ interface PendingLine {
 	readonly text: string;
 	/** Set on a marker standing for lines that were dropped. */
 	readonly skipped?: number;
+	/** The remainder of a line already counted where its start was shown. */
+	readonly continued?: true;
 }
 
 interface CurrentMessage {
@@ -210,6 +217,8 @@ export class ConsoleOutput {
 		const first = this.#peek();
 		if (!first || this.#header?.isDue()) return 'edit';
 		if (!this.#current || !this.#fits(this.#current.lines, first.text)) return 'create';
+		// Saturated: filling the open message first keeps inline output dense.
+		if (this.#pendingChars > ATTACH_AFTER_CHARS) return 'edit';
 		const editAt = this.#pacer.readyAt('edit');
 		const createAt = this.#pacer.readyAt('create');
 		return createAt < editAt ? 'create' : 'edit';
@@ -252,6 +261,7 @@ export class ConsoleOutput {
 
 	async #createMessage(): Promise<void> {
 		const taken = this.#takeFitting([]);
+		if (this.#pendingChars > ATTACH_AFTER_CHARS) this.#splitBoundaryLine(taken);
 		const attached = this.#pendingChars > ATTACH_AFTER_CHARS ? this.#takeAll() : [];
 		const files = attached.length > 0 ? [attachmentFor(attached, this.counters.creates)] : [];
 		const lines = taken.map((line) => line.text);
@@ -259,7 +269,7 @@ export class ConsoleOutput {
 		this.counters.creates++;
 		this.#countInline(taken);
 		for (const line of attached) {
-			if (line.skipped === undefined) this.counters.linesAttached++;
+			if (line.skipped === undefined && !line.continued) this.counters.linesAttached++;
 		}
 		// A message followed by an attachment is closed: appending to it would put lines out of order.
 		this.#current = attached.length > 0 ? undefined : { id, lines };
@@ -278,6 +288,26 @@ export class ConsoleOutput {
 		return taken;
 	}
 
+	/**
+	 * Under a flood every message should carry a full 2,000 characters: the line that does not fit is
+	 * cut, its start ends this message and its remainder leads the attachment, both marked with `…`.
+	 */
+	#splitBoundaryLine(taken: PendingLine[]): void {
+		const head = this.#peek();
+		if (!head || head.skipped !== undefined) return;
+		const used = taken.length === 0 ? blockLength([]) : blockLength(taken.map((line) => line.text)) + 1;
+		const room = MESSAGE_LIMIT - used - CONTINUATION.length;
+		if (room < MIN_SPLIT_ROOM) return;
+		const [start, ...rest] = sanitizeLine(head.text, { firstLineLength: room, maxLineLength: MAX_LINE_LENGTH - 1 });
+		if (start === undefined || rest.length === 0) return;
+
+		this.#shift();
+		taken.push({ ...head, text: start + CONTINUATION });
+		const remainder = rest.map((text, index): PendingLine => ({ text: index === 0 ? CONTINUATION + text : text, continued: true }));
+		this.#pending.splice(this.#pendingHead, 0, ...remainder);
+		for (const line of remainder) this.#pendingChars += line.text.length + 1;
+	}
+
 	#takeAll(): PendingLine[] {
 		const taken = this.#pending.slice(this.#pendingHead);
 		this.#pending = [];
@@ -293,7 +323,7 @@ export class ConsoleOutput {
 	#countInline(lines: readonly PendingLine[]): void {
 		for (const line of lines) {
 			if (line.skipped !== undefined) continue;
-			this.counters.linesInline++;
+			if (!line.continued) this.counters.linesInline++;
 			this.counters.inlineChars += line.text.length;
 		}
 	}

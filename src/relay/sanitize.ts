@@ -20,6 +20,8 @@ export interface SanitizeLineOptions {
 	keepAnsi?: boolean;
 	/** Defaults to what fits one block in one message. */
 	maxLineLength?: number;
+	/** A shorter limit for the first piece only, to fill the rest of a message that is almost full. */
+	firstLineLength?: number;
 }
 
 /**
@@ -34,7 +36,12 @@ export function sanitizeLine(raw: string, options: SanitizeLineOptions = {}): st
 		throw new RangeError(`maxLineLength must be an integer of at least ${MIN_LINE_LENGTH}, got ${maxLineLength}`);
 	}
 
-	const writer = new PieceWriter(maxLineLength);
+	const firstLineLength = options.firstLineLength ?? maxLineLength;
+	if (!Number.isInteger(firstLineLength) || firstLineLength < MIN_LINE_LENGTH) {
+		throw new RangeError(`firstLineLength must be an integer of at least ${MIN_LINE_LENGTH}, got ${firstLineLength}`);
+	}
+
+	const writer = new PieceWriter(maxLineLength, firstLineLength);
 	for (const line of scanConsoleText(raw, options.keepAnsi ?? true)) {
 		if (line.text.length > 0) writeLine(writer, line);
 		else if (line.isBlank) writer.pieces.push('');
@@ -188,11 +195,17 @@ function truncate(text: string, maxLength: number): string {
 class PieceWriter {
 	public readonly pieces: string[] = [];
 	readonly #maxLength: number;
+	readonly #firstMaxLength: number;
 	#piece = '';
 	#emitted: Style = DEFAULT_STYLE;
 
-	public constructor(maxLength: number) {
+	public constructor(maxLength: number, firstMaxLength: number) {
 		this.#maxLength = maxLength;
+		this.#firstMaxLength = firstMaxLength;
+	}
+
+	get #limit(): number {
+		return this.pieces.length === 0 ? this.#firstMaxLength : this.#maxLength;
 	}
 
 	/** Characters in `text` from `start` to `end` are one unit each and may be split between lines. */
@@ -220,7 +233,7 @@ class PieceWriter {
 		for (;;) {
 			const transition = style === this.#emitted ? '' : styleTransition(this.#emitted, style);
 			const reserve = style === DEFAULT_STYLE ? 0 : SGR_RESET.length;
-			const room = this.#maxLength - this.#piece.length - transition.length - reserve;
+			const room = this.#limit - this.#piece.length - transition.length - reserve;
 			if (room >= needed) {
 				this.#piece += transition;
 				this.#emitted = style;
@@ -233,7 +246,7 @@ class PieceWriter {
 			}
 
 			// Too narrow for the style codes even on an empty line: show the text unstyled, never drop it.
-			return this.#maxLength;
+			return this.#limit;
 		}
 	}
 

@@ -1,5 +1,3 @@
-import KeyvPostgres from '@keyv/postgres';
-import KeyvRedis from '@keyv/redis';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import type { Logger } from '../logger.ts';
 import { SqliteDatabase } from './SqliteStore.ts';
@@ -10,7 +8,8 @@ export interface Storage {
 	close(): Promise<void>;
 }
 
-export function openStorage(url: string, logger: Logger): Storage {
+/** Only the chosen backend's driver is loaded: the Redis and PostgreSQL clients cost memory unused. */
+export async function openStorage(url: string, logger: Logger): Promise<Storage> {
 	const protocol = new URL(url).protocol;
 	const opened: Keyv[] = [];
 	let createAdapter: () => KeyvStoreAdapter;
@@ -21,8 +20,10 @@ export function openStorage(url: string, logger: Logger): Storage {
 		createAdapter = () => database.store();
 		closeBackend = async () => database.close();
 	} else if (protocol === 'redis:' || protocol === 'rediss:') {
+		const { default: KeyvRedis } = await import('@keyv/redis');
 		createAdapter = () => new KeyvRedis(url, { throwOnConnectError: true, throwOnErrors: true });
 	} else if (protocol === 'postgres:' || protocol === 'postgresql:') {
+		const { default: KeyvPostgres } = await import('@keyv/postgres');
 		createAdapter = () => new KeyvPostgres({ uri: url, table: 'wingman' });
 	} else {
 		throw new Error(`unsupported STORAGE_URL scheme ${protocol}`);

@@ -36,12 +36,23 @@ export function readThread(discord: FakeDiscord, threadId: string, botUserId: st
 				if (marker) skipped += Number(marker[1]);
 				else if (!line.startsWith('[Wingman]')) {
 					lines.push(line);
-					attached++;
+					if (!line.startsWith('…')) attached++;
 				}
 			}
 		}
 	}
-	return { lines, inline, attached, skipped };
+	return { lines: joinContinuations(lines), inline, attached, skipped };
+}
+
+/** A line cut at a message boundary ends with `…` and its remainder starts with one: read them as one. */
+export function joinContinuations(lines: readonly string[]): string[] {
+	const joined: string[] = [];
+	for (const line of lines) {
+		const previous = joined.at(-1);
+		if (previous?.endsWith('…') && line.startsWith('…')) joined[joined.length - 1] = previous.slice(0, -1) + line.slice(1);
+		else joined.push(line);
+	}
+	return joined;
 }
 
 function blockLines(message: FakeMessage): string[] {

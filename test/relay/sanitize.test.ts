@@ -266,6 +266,19 @@ describe('sanitizeLine', () => {
 	});
 });
 
+describe('sanitizeLine firstLineLength', () => {
+	test('the first piece fills the given room and the rest keep the colour and the whole text', () => {
+		const raw = `\u001b[33m${'a'.repeat(50)}\u001b[0m plain ${'b'.repeat(30)}`;
+		const [first, ...rest] = sanitizeLine(raw, { firstLineLength: 20 });
+		expect(first?.length).toBeLessThanOrEqual(20);
+		expect(first?.startsWith('\u001b[33m')).toBe(true);
+		expect(rest[0]?.startsWith('\u001b[33m')).toBe(true);
+		const text = [first, ...rest].join('').replace(/\u001b\[[\d;]*m/g, '');
+		expect(text).toBe(`${'a'.repeat(50)} plain ${'b'.repeat(30)}`);
+		expect(() => sanitizeLine('x', { firstLineLength: 1 })).toThrow(RangeError);
+	});
+});
+
 describe('sanitizeInline', () => {
 	test('strips ANSI and controls, flattens lines, and breaks mentions and fences', () => {
 		expect(sanitizeInline('\u001b[31mhello\u001b[0m\n@here `` ``` world\t!\u0000', 100)).toBe(

@@ -17,7 +17,7 @@ describe('sqlite', () => {
 
 	test('the key never appears in plaintext in the database files', async () => {
 		const file = join(directory, 'plain.sqlite');
-		const storage = openStorage(`sqlite://${file}`, silent);
+		const storage = await openStorage(`sqlite://${file}`, silent);
 		await new LinkStore(storage.namespace('links'), { current: KEY }).set('1', {
 			apiKey: API_KEY,
 			panelUser: { uuid: 'u', username: 'steve' },
@@ -35,10 +35,10 @@ describe('sqlite', () => {
 
 	test('a restarted store reads what the previous one wrote', async () => {
 		const file = `sqlite://${join(directory, 'restart.sqlite')}`;
-		const first = openStorage(file, silent);
+		const first = await openStorage(file, silent);
 		await new LinkStore(first.namespace('links'), { current: KEY }).set('9', { apiKey: API_KEY, panelUser: { uuid: 'u', username: 'n' } });
 		await first.close();
-		const second = openStorage(file, silent);
+		const second = await openStorage(file, silent);
 		expect((await new LinkStore(second.namespace('links'), { current: KEY }).get('9'))?.apiKey).toBe(API_KEY);
 		await second.close();
 	});

@@ -8,9 +8,9 @@ export const API_KEY = `c7sp_${'Ab3'.repeat(14)}x`;
 const newKey = () => sealKeyFromBase64(randomBytes(32).toString('base64'));
 
 /** The behaviour every backend must show; run once per backend. */
-export function defineLinkStoreSuite(openBackend: () => Storage): void {
+export function defineLinkStoreSuite(openBackend: () => Promise<Storage>): void {
 	test('a linked key round-trips and deletes', async () => {
-		const storage = openBackend();
+		const storage = await openBackend();
 		try {
 			const links = new LinkStore(storage.namespace(`links-${randomBytes(4).toString('hex')}`), { current: newKey() });
 			await links.set('100000000000000001', { apiKey: API_KEY, panelUser: { uuid: 'u-1', username: 'steve' } });
@@ -27,7 +27,7 @@ export function defineLinkStoreSuite(openBackend: () => Storage): void {
 	});
 
 	test('records sealed with the previous key are read and re-sealed with the new one', async () => {
-		const storage = openBackend();
+		const storage = await openBackend();
 		try {
 			const namespace = `links-${randomBytes(4).toString('hex')}`;
 			const oldKey = newKey();
@@ -48,7 +48,7 @@ export function defineLinkStoreSuite(openBackend: () => Storage): void {
 	});
 
 	test('a record sealed with an unknown key or copied to another user is a clear error', async () => {
-		const storage = openBackend();
+		const storage = await openBackend();
 		try {
 			const namespace = storage.namespace(`links-${randomBytes(4).toString('hex')}`);
 			await new LinkStore(namespace, { current: newKey() }).set('1', { apiKey: API_KEY, panelUser: { uuid: 'u', username: 'n' } });
