@@ -1,9 +1,29 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { OutputCounters } from '../src/relay/ConsoleOutput.ts';
 import type { ChildMessage, ParentMessage, ProcessStats } from './ipc.ts';
 
-const BOT_PROCESS = fileURLToPath(new URL('./botProcess.ts', import.meta.url));
+// The bot runs as `npm start` runs it: compiled JavaScript on plain Node, without tsx's loader.
+const BOT_PROCESS = fileURLToPath(new URL('../dist/bench/bench/botProcess.js', import.meta.url));
+const BENCH_BUILD = fileURLToPath(new URL('./tsconfig.json', import.meta.url));
+const TSC = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
+
+/** The Node flags `npm start` gives the bot, read from package.json so the bench measures the same thing. */
+const START_FLAGS: readonly string[] = startFlags(
+	(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start,
+);
+
+function startFlags(script: string): string[] {
+	return script
+		.split(/\s+/)
+		.filter((word) => word.startsWith('--') && !word.startsWith('--env-file'));
+}
+
+/** Compiles the bot and its bench entry point once per run. */
+export function buildBot(): void {
+	execFileSync(process.execPath, [TSC, '-p', BENCH_BUILD], { stdio: 'inherit' });
+}
 const READY_TIMEOUT_MS = 60_000;
 const REPLY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -66,7 +86,7 @@ function describeEntry(text: string): string {
 	}
 }
 
-/** The parent's side of a bot running in its own Node process (`node --import tsx bench/botProcess.ts`). */
+/** The parent's side of a bot running in its own Node process (the compiled `bench/botProcess.ts`). */
 export class BotHandle {
 	public readonly startup: StartupTimes;
 	public readonly log: BotLog;
@@ -89,7 +109,7 @@ export class BotHandle {
 		const profile = options.profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDirectory}`] : [];
 		const spawnedAt = performance.now();
 		const child = fork(BOT_PROCESS, [], {
-			execArgv: ['--import', 'tsx', ...profile, ...(options.nodeFlags ?? [])],
+			execArgv: [...START_FLAGS, ...profile, ...(options.nodeFlags ?? [])],
 			stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
 		});
 		const log: BotLog = { entries: [], isStopping: false };

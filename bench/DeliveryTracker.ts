@@ -1,4 +1,5 @@
 import type { RecordedRequest } from '../test/fakes/discord/FakeDiscord.ts';
+import { CONTINUATION } from '../src/relay/ConsoleOutput.ts';
 import { SEQUENCE_PATTERN } from './consoleLine.ts';
 
 const MESSAGE_PATH = /^\/channels\/(\d+)\/messages(?:\/(\d+))?$/;
@@ -168,6 +169,8 @@ export class DeliveryTracker {
 			}
 			return false;
 		}
+		// The remainder of a line cut at a message boundary: the line was counted where it started.
+		if (line.startsWith(CONTINUATION)) return false;
 		const sequence = Number(SEQUENCE_PATTERN.exec(line)?.[1] ?? Number.NaN);
 		const emittedAt = Number.isInteger(sequence) ? this.#emittedAt[sequence] : undefined;
 		if (emittedAt === undefined || Number.isNaN(emittedAt)) {

@@ -4,7 +4,7 @@ import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BotLaunchOptions, LogSummary } from './BotHandle.ts';
+import { buildBot, type BotLaunchOptions, type LogSummary } from './BotHandle.ts';
 import { runIdleAndInteractions } from './interactionScenarios.ts';
 import { describeMachine, machineLine } from './machine.ts';
 import { runManyRelays, runRelayThroughput } from './relayScenarios.ts';
@@ -67,6 +67,7 @@ const nodeFlags = args
 const launch: BotLaunchOptions = { profileDirectory, nodeFlags };
 
 const machine = describeMachine();
+buildBot();
 const startedAt = new Date();
 const clockStart = performance.now();
 const rows: Row[] = [];

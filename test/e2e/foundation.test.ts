@@ -97,7 +97,8 @@ describe('npm start', () => {
 		const discord = await FakeDiscord.start();
 		const panel = await FakePanel.start();
 		try {
-			const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+			await run('npm', ['run', 'build']);
+			const child = spawn(process.execPath, ['dist/src/index.js'], {
 				env: {
 					PATH: process.env.PATH ?? '',
 					DISCORD_TOKEN: discord.token,
@@ -128,8 +129,8 @@ describe('npm start', () => {
 	});
 
 	test('with no configuration prints the setup message and exits non-zero without a stack trace', async () => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-			env: { PATH: process.env.PATH ?? '' },
+		const child = spawn('npm', ['start'], {
+			env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		let output = '';
@@ -143,3 +144,9 @@ describe('npm start', () => {
 		expect(output).not.toMatch(/\n\s+at /);
 	});
 });
+
+async function run(command: string, args: string[]): Promise<void> {
+	const child = spawn(command, args, { stdio: 'ignore' });
+	const [code] = (await once(child, 'exit')) as [number];
+	if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}`);
+}
