@@ -138,10 +138,14 @@ export class DeliveryTracker {
 		else this.#requests.edits++;
 
 		const content = readContent(request.body);
+		// A line cut at the message boundary ends the content with `…` and goes on, after one, in the file.
+		const remainder = request.files[0]?.data.toString('utf8', 0, 4_096).split('\n')[0] ?? '';
 		if (content !== undefined && FENCE_START.test(content)) {
 			const lines = content.replace(FENCE_START, '').replace(FENCE_END, '').split('\n');
 			lines.forEach((raw, index) => {
-				const text = raw.replace(ESCAPES, '');
+				const visible = raw.replace(ESCAPES, '');
+				const isCut = index === lines.length - 1 && visible.endsWith(CONTINUATION) && remainder.startsWith(CONTINUATION);
+				const text = isCut ? visible.slice(0, -CONTINUATION.length) + remainder.slice(CONTINUATION.length) : visible;
 				const isNew = this.#readLine(text, request.at, relayIndex, `${messageId}:${index}`, messageId, SEEN_INLINE);
 				// The line as sent (colour codes included) and the line break before it.
 				if (isNew) this.#inlineCharEvents.push({ at: request.at, chars: raw.length + (index > 0 ? 1 : 0) });

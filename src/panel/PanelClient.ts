@@ -177,17 +177,16 @@ export class PanelClient {
 	async #text(method: string, path: string, options: RequestOptions): Promise<string> {
 		const deadline = Date.now() + this.#rateLimitBudgetMs;
 		for (;;) {
-			const response = await this.#send(method, path, options);
-			const text = await response.body.text();
-			if (response.statusCode < 400) return text;
+			const { status, headers, text } = await this.#exchange(method, path, options);
+			if (status < 400) return text;
 
 			const error = new PanelApiError({
 				method,
 				path,
 				failure: 'http',
-				status: response.statusCode,
+				status,
 				errors: errorStrings(text),
-				retryAfterSeconds: retryAfterSeconds(response.headers['retry-after']),
+				retryAfterSeconds: retryAfterSeconds(headers['retry-after']),
 			});
 			// 429s are refused before the panel acts, so repeating one is safe; nothing else is retried.
 			const waitMs = (error.retryAfterSeconds ?? Number.POSITIVE_INFINITY) * 1_000;
@@ -196,11 +195,19 @@ export class PanelClient {
 		}
 	}
 
-	async #send(method: string, path: string, options: RequestOptions): Promise<Dispatcher.ResponseData> {
+	/**
+	 * One request and its whole body under one timeout. The caller's signal is linked by hand and
+	 * unlinked afterwards: long-lived signals (a relay's) see thousands of requests, and
+	 * AbortSignal.any would leave a listener on them for each.
+	 */
+	async #exchange(
+		method: string,
+		path: string,
+		options: RequestOptions,
+	): Promise<{ status: number; headers: Dispatcher.ResponseData['headers']; text: string }> {
+		if (options.signal?.aborted) throw options.signal.reason;
 		const url = new URL(this.#baseUrl + path);
 		for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, String(value));
-		const timeout = AbortSignal.timeout(this.#timeoutMs);
-		const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
 		const headers: Record<string, string> = {
 			authorization: `Bearer ${this.#apiKey}`,
 			accept: 'application/json',
@@ -209,18 +216,29 @@ export class PanelClient {
 		// The panel compares the media type exactly: a charset parameter would make it answer 400.
 		if (options.body !== undefined) headers['content-type'] = 'application/json';
 
+		const controller = new AbortController();
+		let timedOut = false;
+		const timer = setTimeout(() => {
+			timedOut = true;
+			controller.abort();
+		}, this.#timeoutMs);
+		const forward = (): void => controller.abort(options.signal?.reason);
+		options.signal?.addEventListener('abort', forward, { once: true });
 		try {
-			return await request(url, {
+			const response = await request(url, {
 				method: method as Dispatcher.HttpMethod,
 				headers,
 				body: options.body === undefined ? undefined : JSON.stringify(options.body),
 				dispatcher: this.#dispatcher,
-				signal,
+				signal: controller.signal,
 			});
+			return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
 		} catch (cause) {
-			const failure = timeout.aborted ? 'timeout' : 'unreachable';
 			if (options.signal?.aborted) throw options.signal.reason;
-			throw new PanelApiError({ method, path, failure }, { cause: stripRequest(cause) });
+			throw new PanelApiError({ method, path, failure: timedOut ? 'timeout' : 'unreachable' }, { cause: stripRequest(cause) });
+		} finally {
+			clearTimeout(timer);
+			options.signal?.removeEventListener('abort', forward);
 		}
 	}
 }

@@ -261,7 +261,8 @@ export class ConsoleOutput {
 
 	async #createMessage(): Promise<void> {
 		const taken = this.#takeFitting([]);
-		if (this.#pendingChars > ATTACH_AFTER_CHARS) this.#splitBoundaryLine(taken);
+		// Only when an attachment surely follows, so a cut line goes on in the same message's file.
+		if (this.#pendingChars > ATTACH_AFTER_CHARS + MAX_LINE_LENGTH) this.#splitBoundaryLine(taken);
 		const attached = this.#pendingChars > ATTACH_AFTER_CHARS ? this.#takeAll() : [];
 		const files = attached.length > 0 ? [attachmentFor(attached, this.counters.creates)] : [];
 		const lines = taken.map((line) => line.text);
@@ -339,6 +340,11 @@ function skippedMarker(count: number): string {
 	return `[Wingman] … ${count} line${count === 1 ? '' : 's'} skipped: the console produced more than Discord can carry …`;
 }
 
+/** Written straight into one buffer: a flood's attachment is megabytes, and one big string would double it. */
 function attachmentFor(lines: readonly PendingLine[], sequence: number): OutgoingFile {
-	return { name: `console-${sequence + 1}.txt`, data: Buffer.from(toPlainText(lines.map((line) => line.text)), 'utf8') };
+	const parts = lines.map((line) => toPlainText([line.text]));
+	const data = Buffer.allocUnsafe(parts.reduce((total, part) => total + Buffer.byteLength(part), 0));
+	let offset = 0;
+	for (const part of parts) offset += data.write(part, offset);
+	return { name: `console-${sequence + 1}.txt`, data };
 }

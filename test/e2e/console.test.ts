@@ -146,6 +146,22 @@ describe('/console relay', () => {
 		expect(rig.discord.channelMessages(threadId)[0]?.components).toEqual(header.components);
 	});
 
+	test('a command typed during a flood reaches the panel before the flood has drained', async () => {
+		rig = await Rig.start({ bot: { relaySocket: FAST_SOCKET } });
+		const owner = await rig.linkUser();
+		const server = rig.addServer(owner.panelUser);
+		const threadId = await startRelay(rig, owner, server);
+		const relay = rig.bot.deps.relays.get(threadId);
+		if (!relay) throw new Error('relay not running');
+
+		rig.panel.emitConsole(server, Array.from({ length: 20_000 }, (_, index) => `[12:00:00 INFO]: flood ${index} ${'z'.repeat(80)}`));
+		await rig.panel.waitFor(() => relay.counters.linesIn >= 10_000, 10_000);
+		rig.discord.message({ userId: owner.discordId, channelId: threadId, content: 'save-all' });
+		await rig.panel.waitFor(() => rig?.panel.commands.some((command) => command.command === 'save-all') ?? false);
+		const { linesIn, linesInline, linesAttached } = relay.counters;
+		expect(linesIn - linesInline - linesAttached).toBeGreaterThan(0);
+	});
+
 	test('a key without control.console is refused with the permission named', async () => {
 		rig = await Rig.start({ bot: { relaySocket: FAST_SOCKET } });
 		const owner = await rig.linkUser();
