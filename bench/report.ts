@@ -170,7 +170,7 @@ const TABLE_ORDER: readonly TableName[] = ['relay', 'interactions', 'idle'];
 
 const HOW_TO_READ = `## How to read this
 
-The bench runs the real bot (\`src/bot.ts\`, the code \`npm start\` runs, through tsx) in its own Node process, logged in
+The bench runs the real bot (\`src/bot.ts\`, compiled and started with the Node flags of \`npm start\`) in its own Node process, logged in
 to the project's fake Discord and talking to the fake Calagopus panel and Wings. The fakes and the load driver run in
 the parent process, so the memory and CPU figures are the bot's alone: RSS sampled every 100 ms
 (\`process.memoryUsage()\`; MB here means 2^20 bytes) and \`process.cpuUsage()\` as a share of one core. The fake
@@ -199,7 +199,7 @@ cache cold. *Ack* is from the gateway dispatch to the bot's first interaction ca
 not acknowledged within 3 s (*Failed acks*). *Answer* is when the user first sees a result (for a deferred reply, its
 edit). *With choices* is the share of autocompletes answered with servers rather than the "panel is slow" hint.
 
-**Idle (scenario 4).** *Spawn → ready* includes starting Node and loading the TypeScript through tsx; *startBot()* is
+**Idle (scenario 4).** *Spawn → ready* includes starting Node and loading the compiled bot; *startBot()* is
 the bot's own start: store, commands, gateway login, command registration. RSS is measured after a few idle seconds.
 
 **For comparison**, popular console bots measured on this kind of bench: one message per line gets 429s from the first

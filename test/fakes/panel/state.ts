@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { FakeBackup, FakeServer, FakeUser, PowerAction, PowerState } from './model.ts';
 import { serializeResources, timestamp } from './model.ts';
 import type { ApiKeyRecord } from './permissions.ts';
@@ -167,7 +168,9 @@ export class PanelState {
 	}
 
 	/** Aborted by `dispose`, so delayed answers do not outlive the fake. */
+	/** Every delayed answer waits on it, so under load it has many listeners by design. */
 	public get stopSignal(): AbortSignal {
+		setMaxListeners(0, this.#stopping.signal);
 		return this.#stopping.signal;
 	}
 
