@@ -155,7 +155,8 @@ describe('/console relay', () => {
 		if (!relay) throw new Error('relay not running');
 
 		rig.panel.emitConsole(server, Array.from({ length: 20_000 }, (_, index) => `[12:00:00 INFO]: flood ${index} ${'z'.repeat(80)}`));
-		await rig.panel.waitFor(() => relay.counters.linesIn >= 10_000, 10_000);
+		// The relay's own posts are the events to re-check on: the panel records nothing while the bot reads.
+		await rig.discord.waitForRequest(() => relay.counters.linesIn >= 10_000, 20_000);
 		rig.discord.message({ userId: owner.discordId, channelId: threadId, content: 'save-all' });
 		await rig.panel.waitFor(() => rig?.panel.commands.some((command) => command.command === 'save-all') ?? false);
 		const { linesIn, linesInline, linesAttached } = relay.counters;
