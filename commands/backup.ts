@@ -6,7 +6,6 @@ import {
 	loadNewestFirst,
 } from '../src/discord/backupViews.ts';
 import { BACKUP_WATCH_LIMIT_MS, watchBackup } from '../src/discord/backupWatch.ts';
-import { updateThen } from '../src/discord/componentReplies.ts';
 import { linkedPanel } from '../src/discord/linkedPanel.ts';
 import { formatWait, NO_MENTIONS } from '../src/discord/messages.ts';
 import { pageFromArg, pagerRows } from '../src/discord/paging.ts';
@@ -83,14 +82,8 @@ export default {
 			}
 			const page = pageFromArg(pageArg, Number.POSITIVE_INFINITY);
 			const { panel } = await linkedPanel(interaction, context);
-			await updateThen(
-				interaction,
-				context.logger,
-				() => interaction.deferUpdate(),
-				async () => {
-					await interaction.editReply(await listReply(panel, parseServerId(serverArg), page));
-				},
-			);
+			await interaction.deferUpdate();
+			await interaction.editReply(await listReply(panel, parseServerId(serverArg), page));
 		},
 	},
 } satisfies Command;

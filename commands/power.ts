@@ -1,5 +1,4 @@
 import { ApplicationCommandOptionType, MessageFlags, type APIEmbed } from 'discord.js';
-import { updateThen } from '../src/discord/componentReplies.ts';
 import { linkedPanel } from '../src/discord/linkedPanel.ts';
 import { NO_MENTIONS } from '../src/discord/messages.ts';
 import { actionLabel, needsConfirmation, outcomeEmbed, preparePower } from '../src/discord/powerFlow.ts';
@@ -94,33 +93,21 @@ function clickPower(action: PowerAction): ComponentHandler {
 		const kind = cardKindOf(source);
 
 		if (!needsConfirmation(action)) {
-			await updateThen(
-				interaction,
-				context.logger,
-				() => interaction.deferUpdate(),
-				async () => {
-					const target = await preparePower(panel, serverId, action);
-					await actOnClickedMessage(interaction, { panel, logger: context.logger }, action, target, kind);
-				},
-			);
+			await interaction.deferUpdate();
+			const target = await preparePower(panel, serverId, action);
+			await actOnClickedMessage(interaction, { panel, logger: context.logger }, action, target, kind);
 			return;
 		}
 
 		if (kind && source.flags.has(MessageFlags.Ephemeral)) {
 			// Only the clicker sees an ephemeral card, so the question can sit on the card itself.
-			await updateThen(
-				interaction,
-				context.logger,
-				() => interaction.deferUpdate(),
-				async () => {
-					const prompt = confirmPrompt(action, await preparePower(panel, serverId, action), 'here');
-					await interaction.editReply({
-						content: prompt.content,
-						components: [...withoutConfirmRows(source), ...prompt.components],
-						allowedMentions: NO_MENTIONS,
-					});
-				},
-			);
+			await interaction.deferUpdate();
+			const prompt = confirmPrompt(action, await preparePower(panel, serverId, action), 'here');
+			await interaction.editReply({
+				content: prompt.content,
+				components: [...withoutConfirmRows(source), ...prompt.components],
+				allowedMentions: NO_MENTIONS,
+			});
 			return;
 		}
 
@@ -147,35 +134,23 @@ async function confirmPower(
 
 	if (where === 'here') {
 		const kind = cardKindOf(interaction.message);
-		await updateThen(
-			interaction,
-			context.logger,
-			() => interaction.update(withoutQuestion(interaction.message)),
-			async () => {
-				const target = await preparePower(panel, serverId, action);
-				await actOnClickedMessage(interaction, { panel, logger: context.logger }, action, target, kind);
-			},
-		);
+		await interaction.update(withoutQuestion(interaction.message));
+		const target = await preparePower(panel, serverId, action);
+		await actOnClickedMessage(interaction, { panel, logger: context.logger }, action, target, kind);
 		return;
 	}
 
 	const show = (embed: APIEmbed) => interaction.editReply(onlyEmbed(embed));
-	await updateThen(
-		interaction,
-		context.logger,
-		// Removing the buttons first makes a double click impossible.
-		() => interaction.update({ content: `⏳ Sending ${action}…`, components: [], allowedMentions: NO_MENTIONS }),
-		async () => {
-			const target = await preparePower(panel, serverId, action);
-			const result = await act({ panel, logger: context.logger }, action, target, show);
-			if (where === 'public') {
-				await interaction.followUp(onlyEmbed(outcomeEmbed(action, target, result, interaction.user.id)));
-			} else if (where !== 'private') {
-				await redrawPostedCard(context, interaction.channelId, where, target, result);
-			}
-			await show(outcomeEmbed(action, target, result));
-		},
-	);
+	// Removing the buttons first makes a double click impossible.
+	await interaction.update({ content: `⏳ Sending ${action}…`, components: [], allowedMentions: NO_MENTIONS });
+	const target = await preparePower(panel, serverId, action);
+	const result = await act({ panel, logger: context.logger }, action, target, show);
+	if (where === 'public') {
+		await interaction.followUp(onlyEmbed(outcomeEmbed(action, target, result, interaction.user.id)));
+	} else if (where !== 'private') {
+		await redrawPostedCard(context, interaction.channelId, where, target, result);
+	}
+	await show(outcomeEmbed(action, target, result));
 }
 
 /** `power:cancel:<here|prompt>`: no panel call, no link needed. */

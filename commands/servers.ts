@@ -1,5 +1,4 @@
 import { MessageFlags, type APIEmbed } from 'discord.js';
-import { updateThen } from '../src/discord/componentReplies.ts';
 import { linkedPanel } from '../src/discord/linkedPanel.ts';
 import { NO_MENTIONS } from '../src/discord/messages.ts';
 import { PAGE_SIZE, pageCount, pageFromArg, pagerRows } from '../src/discord/paging.ts';
@@ -36,19 +35,13 @@ export default {
 			}
 			const wanted = pageFromArg(args[0], Number.POSITIVE_INFINITY);
 			const { panel } = await linkedPanel(interaction, context);
-			await updateThen(
-				interaction,
-				context.logger,
-				() => interaction.deferUpdate(),
-				async () => {
-					const servers =
-						(await context.servers.lookup(interaction.user.id, panel, LIST_BUDGET_MS)) ??
-						(await context.servers.refresh(interaction.user.id, panel));
-					const sorted = sortServers(servers);
-					const page = Math.min(wanted, pageCount(sorted.length) - 1);
-					await interaction.editReply({ ...(await renderPage(panel, sorted, page)), allowedMentions: NO_MENTIONS });
-				},
-			);
+			await interaction.deferUpdate();
+			const servers =
+				(await context.servers.lookup(interaction.user.id, panel, LIST_BUDGET_MS)) ??
+				(await context.servers.refresh(interaction.user.id, panel));
+			const sorted = sortServers(servers);
+			const page = Math.min(wanted, pageCount(sorted.length) - 1);
+			await interaction.editReply({ ...(await renderPage(panel, sorted, page)), allowedMentions: NO_MENTIONS });
 		},
 	},
 } satisfies Command;

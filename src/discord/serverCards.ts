@@ -14,7 +14,6 @@ import type { PanelServer, ResourceUsage } from '../panel/schemas.ts';
 import { isServerId, parseServerId } from '../panel/serverId.ts';
 import { sanitizeInline } from '../relay/sanitize.ts';
 import type { Command, ComponentHandler } from '../types.ts';
-import { updateThen } from './componentReplies.ts';
 import { encodeCustomId } from './customId.ts';
 import { linkedPanel } from './linkedPanel.ts';
 import { NO_MENTIONS } from './messages.ts';
@@ -99,15 +98,9 @@ export function refreshCardHandler(kind: CardKind): ComponentHandler {
 			throw new UserError('This control has expired. Run the command again.');
 		}
 		const { panel } = await linkedPanel(interaction, context);
-		await updateThen(
-			interaction,
-			context.logger,
-			() => interaction.deferUpdate(),
-			async () => {
-				const card = await loadCard(panel, parseServerId(serverArg), kind);
-				await interaction.editReply({ ...renderCard(kind, card), allowedMentions: NO_MENTIONS });
-			},
-		);
+		await interaction.deferUpdate();
+		const card = await loadCard(panel, parseServerId(serverArg), kind);
+		await interaction.editReply({ ...renderCard(kind, card), allowedMentions: NO_MENTIONS });
 	};
 }
 

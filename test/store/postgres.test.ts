@@ -1,12 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chownSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { openStorage } from '../../src/store/storage.ts';
+import { freePort } from './freePort.ts';
 import { defineLinkStoreSuite } from './storeSuite.ts';
 
 // Debian's postgresql package puts its server binaries here; CI installs it (.ci/run).
@@ -55,12 +55,3 @@ describe.runIf(binDirectory)('postgres', () => {
 
 	defineLinkStoreSuite(() => openStorage(url, pino({ level: 'silent' })));
 });
-
-async function freePort(): Promise<number> {
-	const probe = createServer().listen(0, '127.0.0.1');
-	await once(probe, 'listening');
-	const address = probe.address();
-	probe.close();
-	if (!address || typeof address === 'string') throw new Error('no port');
-	return address.port;
-}

@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { openStorage } from '../../src/store/storage.ts';
+import { freePort } from './freePort.ts';
 import { defineLinkStoreSuite } from './storeSuite.ts';
 
 // CI installs redis-server (.ci/run); a developer machine without it skips, CI never does.
@@ -34,12 +34,3 @@ describe.runIf(hasRedis)('redis', () => {
 
 	defineLinkStoreSuite(() => openStorage(url, pino({ level: 'silent' })));
 });
-
-async function freePort(): Promise<number> {
-	const probe = createServer().listen(0, '127.0.0.1');
-	await once(probe, 'listening');
-	const address = probe.address();
-	probe.close();
-	if (!address || typeof address === 'string') throw new Error('no port');
-	return address.port;
-}
