@@ -1,4 +1,11 @@
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
+import {
+	ButtonStyle,
+	ComponentType,
+	DiscordAPIError,
+	RESTJSONErrorCodes,
+	type APIActionRowComponent,
+	type APIButtonComponent,
+} from 'discord.js';
 import { InvalidServerIdError, PanelApiError } from '../panel/PanelApiError.ts';
 import { sanitizeInline } from '../relay/sanitize.ts';
 import { SealError } from '../store/seal.ts';
@@ -20,6 +27,9 @@ export const LINK_BUTTON_ROW: APIActionRowComponent<APIButtonComponent> = {
 	],
 };
 
+// Discord's answers when the bot's role lacks a permission in the channel (Missing Access / Permissions).
+const DISCORD_PERMISSION_CODES: ReadonlySet<number> = new Set([RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.MissingPermissions]);
+
 const LOCK_REASONS: Readonly<Record<string, string>> = {
 	'server is suspended': 'The server is suspended on the panel, so it cannot be controlled right now.',
 	'server is being transferred': 'The server is being moved to another node. Try again when the transfer is done.',
@@ -39,6 +49,9 @@ export function describeError(error: unknown, referenceId: string): string {
 		return 'Your stored API key cannot be opened any more (the bot’s encryption key changed). Run `/link` to link it again.';
 	}
 	if (error instanceof PanelApiError) return describePanelError(error, referenceId);
+	if (error instanceof DiscordAPIError && DISCORD_PERMISSION_CODES.has(Number(error.code))) {
+		return 'Wingman is missing a Discord permission here. It needs View Channel, Send Messages, Send Messages in Threads, Create Public and Private Threads, Manage Threads, Embed Links, Attach Files and Add Reactions in this channel; ask a server admin to grant them.';
+	}
 	return `Something went wrong on Wingman’s side. Reference: \`${referenceId}\``;
 }
 
