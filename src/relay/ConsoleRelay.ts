@@ -165,8 +165,9 @@ export class ConsoleRelay {
 			this.#markHeaderDue();
 		});
 		this.#socket.on('stats', (usage) => {
+			const isFirst = this.#usage === undefined;
 			this.#usage = usage;
-			if (performance.now() - this.#headerWrittenAt >= STATS_REFRESH_MS) this.#markHeaderDue();
+			if (isFirst || performance.now() - this.#headerWrittenAt >= STATS_REFRESH_MS) this.#markHeaderDue();
 		});
 		this.#socket.on('fatal', (error) => this.#end(new RelayEnded(accessLostReason(error), true)));
 	}

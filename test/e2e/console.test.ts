@@ -48,6 +48,7 @@ describe('/console relay', () => {
 			rig.requestsTo('PATCH', new RegExp(`/channels/${threadId}/messages/`)).length;
 		expect(consoleRequests).toBeLessThan(10);
 
+		await rig.discord.waitForRequest(() => JSON.stringify(rig?.discord.channelMessages(threadId)[0]?.embeds ?? []).includes('Memory'));
 		rig.panel.setState(server, 'offline');
 		await rig.discord.waitForRequest(() => {
 			const header = rig?.discord.channelMessages(threadId)[0];
