@@ -99,7 +99,8 @@ describe('/backup create', () => {
 		const alice = await rig.linkUser();
 		const full = rig.addServer(alice.panelUser, { name: 'Full', backupLimit: 1 });
 		full.backups.push(createBackup(full, 'old', []));
-		const create = (serverUuid: string) => rig!.command(alice.discordId, 'backup', [subcommand('create', [stringOption('server', serverUuid)])]);
+		const current = rig;
+		const create = (serverUuid: string) => current.command(alice.discordId, 'backup', [subcommand('create', [stringOption('server', serverUuid)])]);
 
 		const limited = await rig.answer(create(full.uuid));
 		expect(limited.content).toMatch(/\*\*Full\*\* already has its maximum of 1 backup\. Delete an old one/);

@@ -318,12 +318,13 @@ describe('/console relay', () => {
 			}, 1_000);
 		});
 
+		const { discord } = rig;
 		const accounted = () => {
-			const content = readThread(rig!.discord, threadId, rig!.discord.botUserId);
+			const content = readThread(discord, threadId, discord.botUserId);
 			return content.lines.length + content.skipped;
 		};
-		await rig.discord.waitForRequest(() => accounted() >= total, 20_000);
-		const content = readThread(rig.discord, threadId, rig.discord.botUserId);
+		await discord.waitForRequest(() => accounted() >= total, 20_000);
+		const content = readThread(discord, threadId, discord.botUserId);
 		expect(rig.discord.rateLimitHits).toBe(0);
 		expect(content.lines.length + content.skipped).toBe(total);
 		expect(content.skipped).toBe(0);
