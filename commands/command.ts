@@ -3,8 +3,7 @@ import { linkedPanel } from '../src/discord/linkedPanel.ts';
 import { NO_MENTIONS } from '../src/discord/messages.ts';
 import { autocompleteServers, resolveServer, SERVER_OPTION } from '../src/discord/serverOption.ts';
 import { UserError } from '../src/discord/UserError.ts';
-import { PanelApiError } from '../src/panel/PanelApiError.ts';
-import type { PanelClient } from '../src/panel/PanelClient.ts';
+import { ServerOfflineError } from '../src/panel/PanelApiError.ts';
 import { sanitizeInline } from '../src/relay/sanitize.ts';
 import type { Command } from '../src/types.ts';
 
@@ -42,8 +41,8 @@ export default {
 		const serverId = await resolveServer(input, interaction.user.id, panel, context);
 		const server = await panel.getServer(serverId);
 		const name = sanitizeInline(server.name, 80);
-		await panel.sendCommand(server.uuid, command).catch(async (error: unknown) => {
-			if (await isOfflineFailure(error, panel, server.uuid)) {
+		await panel.sendCommand(server.uuid, command).catch((error: unknown) => {
+			if (error instanceof ServerOfflineError) {
 				throw new UserError(
 					`**${name}** is offline, so the command was not run. Start it first with \`/power action:start\`.`,
 				);
@@ -64,10 +63,3 @@ export default {
 	},
 	autocomplete: autocompleteServers,
 } satisfies Command;
-
-/** Wings refuses commands to an offline server and the panel reports that as a bare 500 (API.md §1.9). */
-async function isOfflineFailure(error: unknown, panel: PanelClient, serverUuid: string): Promise<boolean> {
-	if (!(error instanceof PanelApiError) || error.status !== 500) return false;
-	const usage = await panel.getResources(serverUuid).catch(() => undefined);
-	return usage?.state === 'offline';
-}

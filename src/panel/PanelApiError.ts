@@ -54,3 +54,11 @@ export class InvalidServerIdError extends Error {
 		this.input = input;
 	}
 }
+
+/** A console command the panel refused because the server has no running process (its 500, decoded). */
+export class ServerOfflineError extends Error {
+	public constructor(options?: ErrorOptions) {
+		super('server is offline', options);
+		this.name = 'ServerOfflineError';
+	}
+}

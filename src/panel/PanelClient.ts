@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { PanelApiError } from './PanelApiError.ts';
+import { PanelApiError, ServerOfflineError } from './PanelApiError.ts';
 import {
 	accountResponse,
 	backupListResponse,
@@ -111,9 +111,18 @@ export class PanelClient {
 		await this.#json('POST', `${serverPath(server)}/power`, emptyResponse, { body: { action }, signal });
 	}
 
-	/** An offline server makes the panel answer 500 (Wings' 417 is not mapped). */
+	/**
+	 * The panel reports Wings' "server is offline" as a bare 500 (API.md §1.9); a 500 while the server is
+	 * offline is raised as ServerOfflineError so callers can say what happened.
+	 */
 	public async sendCommand(server: string, command: string, signal?: AbortSignal): Promise<void> {
-		await this.#json('POST', `${serverPath(server)}/command`, emptyResponse, { body: { command }, signal });
+		try {
+			await this.#json('POST', `${serverPath(server)}/command`, emptyResponse, { body: { command }, signal });
+		} catch (error) {
+			if (!(error instanceof PanelApiError) || error.status !== 500) throw error;
+			const usage = await this.getResources(server, signal).catch(() => undefined);
+			throw usage?.state === 'offline' ? new ServerOfflineError({ cause: error }) : error;
+		}
 	}
 
 	public async getWebsocketCredentials(server: string, signal?: AbortSignal): Promise<WebsocketCredentials> {

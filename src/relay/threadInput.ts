@@ -1,7 +1,7 @@
 import type { Message } from 'discord.js';
 import { describeError, NO_MENTIONS } from '../discord/messages.ts';
 import type { Logger } from '../logger.ts';
-import { PanelApiError } from '../panel/PanelApiError.ts';
+import { PanelApiError, ServerOfflineError } from '../panel/PanelApiError.ts';
 import type { PanelClient } from '../panel/PanelClient.ts';
 import type { LinkStore } from '../store/links.ts';
 import type { ConsoleRelay } from './ConsoleRelay.ts';
@@ -56,12 +56,11 @@ export async function handleThreadInput(message: Message, relay: ConsoleRelay, d
 		await message.react('✅');
 		logger.info({ commands: commands.length }, 'thread input sent');
 	} catch (error) {
-		// The panel turns "server is offline" into a 500, so that is the likely reason for one.
 		const reason =
-			error instanceof PanelApiError && error.status === 500
-				? 'the panel could not deliver it; the server is probably offline or stopping.'
+			error instanceof ServerOfflineError
+				? 'the server is offline. Start it first (the Start button above).'
 				: describeError(error, message.id);
-		if (!(error instanceof PanelApiError)) logger.error({ err: error }, 'thread input failed');
+		if (!(error instanceof PanelApiError || error instanceof ServerOfflineError)) logger.error({ err: error }, 'thread input failed');
 		await message.react('❌').catch(() => undefined);
 		await answer(`Not sent: ${reason}`);
 	}

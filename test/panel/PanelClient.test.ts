@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, test } from 'vitest';
-import { InvalidServerIdError, PanelApiError } from '../../src/panel/PanelApiError.ts';
+import { InvalidServerIdError, PanelApiError, ServerOfflineError } from '../../src/panel/PanelApiError.ts';
 import { PanelClient } from '../../src/panel/PanelClient.ts';
 
 const PANEL_URL = 'http://panel.test';
@@ -100,6 +100,18 @@ describe('PanelClient', () => {
 		pool.intercept({ path: '/api/client/servers/3f1c2a9e/command', method: 'POST' }).reply(503, 'busy');
 		const error = await failure(client.sendCommand('3f1c2a9e', 'say hi'));
 		expect(error).toMatchObject({ status: 503, errors: [] });
+	});
+
+	test('a command answered with 500 is decoded as offline only when the server is offline', async () => {
+		const { client, pool } = panel();
+		const offline = { resources: { ...(fixture('resources.json') as { resources: object }).resources, state: 'offline' } };
+		pool.intercept({ path: '/api/client/servers/3f1c2a9e/command', method: 'POST' }).reply(500, fixture('error-500.json'), { headers: JSON_HEADERS });
+		pool.intercept({ path: '/api/client/servers/3f1c2a9e/resources' }).reply(200, offline, { headers: JSON_HEADERS });
+		await expect(client.sendCommand('3f1c2a9e', 'say hi')).rejects.toBeInstanceOf(ServerOfflineError);
+
+		pool.intercept({ path: '/api/client/servers/3f1c2a9e/command', method: 'POST' }).reply(500, fixture('error-500.json'), { headers: JSON_HEADERS });
+		pool.intercept({ path: '/api/client/servers/3f1c2a9e/resources' }).reply(200, fixture('resources.json'), { headers: JSON_HEADERS });
+		expect(await failure(client.sendCommand('3f1c2a9e', 'say hi'))).toMatchObject({ status: 500 });
 	});
 
 	test('distinguishes timeouts, unreachable panels and unreadable answers', async () => {
