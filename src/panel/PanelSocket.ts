@@ -174,8 +174,7 @@ export class PanelSocket extends EventEmitter<PanelSocketEvents> {
 		if (text.startsWith(CONSOLE_FRAME_PREFIX)) {
 			const line = consoleLineOf(text);
 			if (line !== undefined) {
-				this.#lastConsoleAt = performance.now();
-				this.emit('console', line, 'console');
+				this.#onConsoleLine(line);
 				return;
 			}
 		}
@@ -205,8 +204,7 @@ export class PanelSocket extends EventEmitter<PanelSocketEvents> {
 				this.#onStats(args[0]);
 				break;
 			case 'console output':
-				this.#lastConsoleAt = performance.now();
-				this.emit('console', args[0] ?? '', 'console');
+				this.#onConsoleLine(args[0] ?? '');
 				break;
 			case 'install output':
 				this.emit('console', args[0] ?? '', 'install');
@@ -226,6 +224,11 @@ export class PanelSocket extends EventEmitter<PanelSocketEvents> {
 			default:
 				break;
 		}
+	}
+
+	#onConsoleLine(line: string): void {
+		this.#lastConsoleAt = performance.now();
+		this.emit('console', line, 'console');
 	}
 
 	#onAuthenticated(): void {

@@ -95,6 +95,11 @@ export class ConsoleRelay {
 		return this.#output.counters;
 	}
 
+	/** Characters of output waiting for Discord: what a flood costs this relay in memory. */
+	public get pendingChars(): number {
+		return this.#output.pendingChars;
+	}
+
 	public start(): void {
 		this.#logger.info('relay started');
 		this.#socket.start();

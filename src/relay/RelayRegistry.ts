@@ -56,10 +56,12 @@ export class RelayRegistry {
 	/** Resumes the stored relays whose threads still exist and are open; forgets the others. */
 	public async restore(): Promise<number> {
 		this.#startSaving();
+		const records = (await this.#store.list()).filter((record) => !this.#relays.has(record.threadId));
+		// One Discord check per relay, all at once: discord.js queues them by route, start-up does not wait in line.
+		const open = await Promise.all(records.map((record) => this.#threadIsOpen(record.threadId)));
 		let resumed = 0;
-		for (const record of await this.#store.list()) {
-			if (this.#relays.has(record.threadId)) continue;
-			if (!(await this.#threadIsOpen(record.threadId))) {
+		for (const [index, record] of records.entries()) {
+			if (!open[index]) {
 				this.#env.logger.info({ threadId: record.threadId }, 'relay thread gone; forgetting relay');
 				await this.#store.delete(record.threadId);
 				continue;

@@ -200,16 +200,21 @@ export class FakeGateway {
 		}
 	}
 
-	#identify(socket: WebSocket, connection: Connection, data: unknown): void {
+	/** IDENTIFY and RESUME both need an unauthenticated connection and the bot's token. */
+	#acceptsToken(socket: WebSocket, connection: Connection, data: unknown): data is Record<string, unknown> {
 		if (connection.session) {
 			socket.close(CLOSE.alreadyAuthenticated, 'Already authenticated');
-			return;
+			return false;
 		}
-
 		if (!isRecord(data) || data.token !== this.#hooks.token) {
 			socket.close(CLOSE.authenticationFailed, 'Authentication failed');
-			return;
+			return false;
 		}
+		return true;
+	}
+
+	#identify(socket: WebSocket, connection: Connection, data: unknown): void {
+		if (!this.#acceptsToken(socket, connection, data)) return;
 
 		if (typeof data.intents !== 'number') {
 			socket.close(CLOSE.invalidIntents, 'Invalid intent(s)');
@@ -241,15 +246,7 @@ export class FakeGateway {
 	}
 
 	#resume(socket: WebSocket, connection: Connection, data: unknown): void {
-		if (connection.session) {
-			socket.close(CLOSE.alreadyAuthenticated, 'Already authenticated');
-			return;
-		}
-
-		if (!isRecord(data) || data.token !== this.#hooks.token) {
-			socket.close(CLOSE.authenticationFailed, 'Authentication failed');
-			return;
-		}
+		if (!this.#acceptsToken(socket, connection, data)) return;
 
 		const session = typeof data.session_id === 'string' ? this.#sessions.get(data.session_id) : undefined;
 		if (!session) {
