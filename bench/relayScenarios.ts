@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { OutputCounters } from '../src/relay/ConsoleOutput.ts';
+import { RELAY_GLOBAL_OPS_PER_SECOND } from '../src/relay/RelayPacer.ts';
 import type { FakeServer } from '../test/fakes/panel/FakePanel.ts';
 import { BenchRig } from './BenchRig.ts';
 import { summarizeLog, type BotLaunchOptions, type LogSummary } from './BotHandle.ts';
@@ -11,8 +12,6 @@ import { check, formatCount, formatMb, formatMs, formatPercent, type Row, type T
 
 // Discord: 5 message creates per 5 s per channel, 2,000 characters each.
 const CEILING_CHARS_PER_SECOND = 2_000;
-// The bot's relays together get this many requests/s (RELAY_GLOBAL_OPS_PER_SECOND in src/relay/RelayPacer.ts).
-const RELAY_BUDGET_PER_SECOND = 40;
 const EMIT_TICK_MS = 10;
 // Offered load of at least this many times the ceiling counts as saturation for the throughput target.
 const SATURATION_FACTOR = 2;
@@ -94,7 +93,7 @@ export async function runManyRelays(
 		const result = await measureRelays(rig, relays, linesPerSecond, options);
 		const load = `${relayCount} relays × ${linesPerSecond} lines/s × ${options.windowMs / 1_000} s`;
 		const row = relayRow('2 · many relays', load, linesPerSecond, result);
-		const perRelay = RELAY_BUDGET_PER_SECOND / relayCount;
+		const perRelay = RELAY_GLOBAL_OPS_PER_SECOND / relayCount;
 		const targets: TargetCheck[] = [
 			check('no 429s', '0', String(result.rateLimited), result.rateLimited === 0),
 			check('every line accounted for', '0 lost', String(result.counts.unaccounted), result.counts.unaccounted === 0),
@@ -107,7 +106,7 @@ export async function runManyRelays(
 			targets,
 			notes: [
 				...row.notes,
-				`The relays share the bot's relay budget of ${RELAY_BUDGET_PER_SECOND} requests/s (GlobalPacer), ` +
+				`The relays share the bot's relay budget of ${RELAY_GLOBAL_OPS_PER_SECOND} requests/s (GlobalPacer), ` +
 					`${perRelay.toFixed(2)} requests/s each, while each console offers ` +
 					`~${formatCount(linesPerSecond * MEAN_LINE_CHARS)} chars/s, more than a channel's 2,000: ` +
 					'most output is attached, and Inline/ceiling is per relay.',

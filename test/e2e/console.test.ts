@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import type { ConsoleRelay } from '../../src/relay/ConsoleRelay.ts';
 import type { FakeServer } from '../fakes/panel/FakePanel.ts';
 import { Rig, booleanOption, stringOption, subcommand, type LinkedUser } from './rig.ts';
 import { readThread } from './threadContent.ts';
@@ -20,6 +21,12 @@ async function startRelay(current: Rig, owner: LinkedUser, server: FakeServer, i
 	if (!threadId) throw new Error(`no thread in answer: ${answer.content}`);
 	await current.panel.waitFor(() => current.panel.sockets.some((socket) => socket.serverUuid === server.uuid && socket.authenticated));
 	return threadId;
+}
+
+function runningRelay(current: Rig, threadId: string): ConsoleRelay {
+	const relay = current.bot.deps.relays.get(threadId);
+	if (!relay) throw new Error(`no relay runs in thread ${threadId}`);
+	return relay;
 }
 
 async function waitForLines(current: Rig, threadId: string, predicate: (lines: string[]) => boolean, timeoutMs = 10_000) {
@@ -151,8 +158,7 @@ describe('/console relay', () => {
 		const owner = await rig.linkUser();
 		const server = rig.addServer(owner.panelUser);
 		const threadId = await startRelay(rig, owner, server);
-		const relay = rig.bot.deps.relays.get(threadId);
-		if (!relay) throw new Error('relay not running');
+		const relay = runningRelay(rig, threadId);
 
 		rig.panel.emitConsole(server, Array.from({ length: 20_000 }, (_, index) => `[12:00:00 INFO]: flood ${index} ${'z'.repeat(80)}`));
 		// The relay's own posts are the events to re-check on: the panel records nothing while the bot reads.
@@ -308,8 +314,7 @@ describe('/console relay', () => {
 		const owner = await rig.linkUser();
 		const server = rig.addServer(owner.panelUser);
 		const threadId = await startRelay(rig, owner, server);
-		const relay = rig.bot.deps.relays.get(threadId);
-		if (!relay) throw new Error('relay not running');
+		const relay = runningRelay(rig, threadId);
 
 		const total = 20_000;
 		const sent: string[] = [];
