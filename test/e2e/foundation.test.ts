@@ -36,6 +36,24 @@ describe('foundation', () => {
 		expect(discord.commandWrites).toBe(1);
 	});
 
+	test('rotating ENCRYPTION_KEY keeps every link working, and records are re-sealed with the new key', async () => {
+		rig = await Rig.start();
+		const user = await rig.linkUser();
+		const server = rig.addServer(user.panelUser);
+		const oldKey = rig.config.ENCRYPTION_KEY;
+		const newKey = randomBytes(32).toString('base64');
+
+		await rig.restart({ ENCRYPTION_KEY: newKey, ENCRYPTION_KEY_PREVIOUS: oldKey });
+		const start = rig.command(user.discordId, 'console', [
+			{ type: 1, name: 'start', options: [{ type: 3, name: 'server', value: server.uuid }] },
+		]);
+		expect((await rig.answer(start)).content).toMatch(/Console relay started/);
+
+		await rig.restart({ ENCRYPTION_KEY: newKey, ENCRYPTION_KEY_PREVIOUS: undefined });
+		expect((await rig.bot.deps.links.get(user.discordId))?.apiKey).toBe(user.key);
+		expect(rig.panel.requests.every((request) => request.key === user.key)).toBe(true);
+	});
+
 	test('after the gateway drops, the bot resumes and still answers', async () => {
 		rig = await Rig.start();
 		const user = await rig.linkUser();

@@ -30,7 +30,7 @@ export interface LinkedUser {
 export class Rig {
 	public readonly discord: FakeDiscord;
 	public readonly panel: FakePanel;
-	public readonly config: Config;
+	public config: Config;
 	public readonly logLines: string[];
 	public bot: Bot;
 	readonly #botOptions: BotOptions;
@@ -65,9 +65,10 @@ export class Rig {
 		return new Rig(discord, panel, config, bot, botOptions, logLines);
 	}
 
-	/** Stops the bot as SIGTERM would and starts a new process-equivalent on the same store. */
-	public async restart(): Promise<void> {
+	/** Stops the bot as SIGTERM would and starts it again on the same store, optionally reconfigured. */
+	public async restart(changes: Partial<Config> = {}): Promise<void> {
 		await this.bot.stop();
+		this.config = { ...this.config, ...changes };
 		this.bot = await startBot(this.config, createLogger(this.config.LOG_LEVEL, captureInto(this.logLines)), this.#botOptions);
 	}
 
